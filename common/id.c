@@ -1,0 +1,140 @@
+/*
+ * id.c: job ids and job tokens.  Ids name jobs and may be guessed at no
+ * cost; tokens authorise, so they are compared without leaking timing.
+ */
+#include <sys/random.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "b64.h"
+#include "id.h"
+
+#define ID_JOB_BYTES	16
+#define ID_TOKEN_BYTES	32
+
+static int	fill_random(uint8_t *, size_t);
+static int	url_value(unsigned char);
+
+/*
+ * getrandom(2) may be interrupted before the pool is ready and, past 256
+ * bytes, return short; neither is an error.
+ */
+static int
+fill_random(uint8_t *buf, size_t n)
+{
+	ssize_t	 r;
+
+	while (n > 0) {
+		r = getrandom(buf, n, 0);
+		if (r == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+int
+id_job_new(char *out)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	uint8_t			 raw[ID_JOB_BYTES];
+	size_t			 i;
+
+	if (fill_random(raw, sizeof(raw)) == -1)
+		return -1;
+	for (i = 0; i < sizeof(raw); i++) {
+		out[2 * i] = hex[raw[i] >> 4];
+		out[2 * i + 1] = hex[raw[i] & 0x0f];
+	}
+	out[ID_JOB_LEN] = '\0';
+	return 0;
+}
+
+int
+id_token_new(char *out)
+{
+	uint8_t	 raw[ID_TOKEN_BYTES];
+
+	if (fill_random(raw, sizeof(raw)) == -1)
+		return -1;
+	b64url_encode(out, raw, sizeof(raw));
+	/* The token lives on in out; its raw bytes need not stay here too. */
+	explicit_bzero(raw, sizeof(raw));
+	return 0;
+}
+
+int
+id_job_valid(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len != ID_JOB_LEN)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	}
+	return 1;
+}
+
+/* The 6-bit value of a base64url character, or -1. */
+static int
+url_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '-')
+		return 62;
+	if (c == '_')
+		return 63;
+	return -1;
+}
+
+/*
+ * 256 bits fill 42 characters and 4 bits of the 43rd, whose 2 low bits
+ * must then be zero: any other last character is a second spelling.
+ */
+int
+id_token_valid(const char *s, size_t len)
+{
+	size_t	 i;
+	int	 v = -1;
+
+	if (len != ID_TOKEN_LEN)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if ((v = url_value((unsigned char)s[i])) == -1)
+			return 0;
+	}
+	return (v & 0x03) == 0;
+}
+
+/*
+ * The length is not secret, so a wrong one may return at once; the bytes
+ * are all compared whatever the first difference, and the accumulator is
+ * volatile so the compiler cannot turn the loop into an early exit.
+ */
+int
+id_token_equal(const char *expected, const char *presented, size_t len)
+{
+	volatile unsigned char	 diff = 0;
+	size_t			 i;
+
+	if (len != ID_TOKEN_LEN)
+		return 0;
+	for (i = 0; i < ID_TOKEN_LEN; i++)
+		diff |= (unsigned char)expected[i] ^
+		    (unsigned char)presented[i];
+	return diff == 0;
+}

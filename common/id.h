@@ -1,0 +1,34 @@
+/*
+ * id.h: job ids (128 random bits, 32 lowercase hex characters) and job
+ * tokens (256 random bits, 43 base64url characters), both from
+ * getrandom(2), and the one validator for either arriving from outside.
+ */
+#ifndef MS_ID_H
+#define MS_ID_H
+
+#include <stddef.h>
+
+#define ID_JOB_LEN	32
+#define ID_TOKEN_LEN	43
+
+/* Fill out (ID_JOB_LEN + 1 bytes) with a new id.  0, or -1 with errno. */
+int	id_job_new(char *out);
+
+/* Fill out (ID_TOKEN_LEN + 1 bytes) with a new token.  0, or -1. */
+int	id_token_new(char *out);
+
+/* 1 if s[0..len) is a well-formed job id, else 0. */
+int	id_job_valid(const char *s, size_t len);
+
+/* 1 if s[0..len) is a well-formed token, else 0. */
+int	id_token_valid(const char *s, size_t len);
+
+/*
+ * 1 if the presented token (len bytes, not necessarily NUL-terminated)
+ * equals the expected one (a valid NUL-terminated token), else 0.  The
+ * time taken does not depend on where the two differ.
+ */
+int	id_token_equal(const char *expected, const char *presented,
+	    size_t len);
+
+#endif

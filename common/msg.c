@@ -1,0 +1,1018 @@
+/*
+ * msg.c: the stream messages of docs/protocol.md in JSON, with json-c.
+ * The decoder trusts nothing it reads; the encoder refuses whatever the
+ * decoder would refuse, so that decoding what it wrote gives m back.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "b64.h"
+#include "id.h"
+#include "msg.h"
+
+/*
+ * seq and ts_us stop at 2^53 - 1, the largest integer a JavaScript
+ * client holds exactly.  This also rejects the values json-c clamps an
+ * overflowing number to (INT64_MIN, INT64_MAX, UINT64_MAX).
+ */
+#define SAFE_INT_MAX	9007199254740991LL
+
+/* Our messages nest two deep; more is a hostile or broken peer. */
+#define PARSE_DEPTH	8
+
+/*
+ * A member of a message: its key and what to say when it is missing
+ * (NULL when it is optional) or is not what the protocol allows.  The
+ * encoder reports a bad struct with the same words.
+ */
+struct field {
+	const char	*key;
+	const char	*missing;
+	const char	*invalid;
+};
+
+/* What the table below knows about each type, indexed by enum msg_type. */
+struct kind {
+	const char	*name;
+	int		(*decode)(struct json_object *, struct msg *,
+			    const char **);
+	int		(*encode)(struct json_object *, const struct msg *,
+			    const char **);
+};
+
+static int	utf8_seqlen(const unsigned char *, size_t);
+static int	utf8_valid(const char *, size_t);
+static int	text_valid(const char *, size_t, size_t, size_t);
+static int	epoch_valid(const char *, size_t);
+static int	shape_valid(const uint32_t[3]);
+static int	state_valid(enum job_state);
+static int	eta_valid(double);
+static size_t	carray_len(const char *, size_t);
+static int	only_space(const char *, size_t);
+static struct json_object *parse(const char *, size_t, const char **);
+static int	field(struct json_object *, const struct field *,
+		    struct json_object **, const char **);
+static int	get_int(struct json_object *, const struct field *, int64_t,
+		    int64_t, int64_t *, const char **);
+static int	get_bool(struct json_object *, const struct field *, int *,
+		    const char **);
+static int	get_string(struct json_object *, const struct field *,
+		    const char **, size_t *, const char **);
+static int	get_literal(struct json_object *, const struct field *,
+		    const char *, const char **);
+static int	get_state(struct json_object *, const struct field *,
+		    enum job_state *, const char **);
+static int	get_shape(struct json_object *, const struct field *,
+		    uint32_t[3], const char **);
+static int	get_eta(struct json_object *, struct msg *, const char **);
+static size_t	b64_payload_len(const char *, size_t);
+static int	decode_type(struct json_object *, struct msg *,
+		    const char **);
+static int	decode_common(struct json_object *, struct msg *,
+		    const char **);
+static int	decode_status(struct json_object *, struct msg *,
+		    const char **);
+static int	decode_progress(struct json_object *, struct msg *,
+		    const char **);
+static int	decode_preview(struct json_object *, struct msg *,
+		    const char **);
+static int	decode_payload(struct msg *, const char *, size_t,
+		    const char **);
+static int	decode_completed(struct json_object *, struct msg *,
+		    const char **);
+static int	decode_error(struct json_object *, struct msg *,
+		    const char **);
+static int	add(struct json_object *, const char *, struct json_object *);
+static struct json_object *new_shape(const uint32_t[3]);
+static int	encode_common(struct json_object *, const struct msg *,
+		    const char **);
+static int	encode_status(struct json_object *, const struct msg *,
+		    const char **);
+static int	encode_progress(struct json_object *, const struct msg *,
+		    const char **);
+static int	encode_preview(struct json_object *, const struct msg *,
+		    const char **);
+static struct json_object *new_payload(const struct msg *);
+static int	encode_completed(struct json_object *, const struct msg *,
+		    const char **);
+static int	encode_error(struct json_object *, const struct msg *,
+		    const char **);
+
+static const char err_nomem[] = "message: out of memory";
+static const char err_toolong[] = "message: too long";
+static const char err_json[] = "message: not valid JSON";
+static const char err_depth[] = "message: not valid JSON (nested too deeply)";
+static const char err_trailing[] =
+    "message: trailing data after the JSON object";
+static const char err_object[] = "message: not a JSON object";
+static const char err_type[] = "message: unknown \"type\" value";
+static const char err_voxels[] =
+    "preview: \"shape\" has more than 4194304 voxels";
+static const char err_paylen[] =
+    "preview: payload length does not match shape";
+static const char err_base64[] = "preview: \"payload\" is not valid base64";
+
+static const struct field f_type = { "type",
+	"message: missing \"type\"",
+	"message: \"type\" must be a string" };
+static const struct field f_job_id = { "job_id",
+	"message: missing \"job_id\"",
+	"message: \"job_id\" must be 32 lowercase hexadecimal digits" };
+static const struct field f_seq = { "seq",
+	"message: missing \"seq\"",
+	"message: \"seq\" must be an integer in 0..2^53-1" };
+static const struct field f_ts_us = { "ts_us",
+	"message: missing \"ts_us\"",
+	"message: \"ts_us\" must be an integer in 0..2^53-1" };
+
+static const struct field f_status_state = { "state",
+	"status: missing \"state\"",
+	"status: \"state\" must be running, succeeded, failed or cancelled" };
+static const struct field f_status_progress = { "progress",
+	"status: missing \"progress\"",
+	"status: \"progress\" must be an integer in 0..100" };
+static const struct field f_status_shape = { "shape",
+	"status: missing \"shape\"",
+	"status: \"shape\" must be an array of three integers in 1..4096" };
+static const struct field f_epoch = { "epoch",
+	"status: missing \"epoch\"",
+	"status: \"epoch\" must be 1..63 printable ASCII characters" };
+static const struct field f_resumed = { "resumed",
+	"status: missing \"resumed\"",
+	"status: \"resumed\" must be a boolean" };
+
+static const struct field f_progress_progress = { "progress",
+	"progress: missing \"progress\"",
+	"progress: \"progress\" must be an integer in 0..100" };
+static const struct field f_progress_state = { "state",
+	"progress: missing \"state\"",
+	"progress: \"state\" must be running, succeeded, failed or cancelled" };
+static const struct field f_eta = { "eta_s",
+	NULL,
+	"progress: \"eta_s\" must be a finite number >= 0" };
+
+static const struct field f_scale = { "scale",
+	"preview: missing \"scale\"",
+	"preview: \"scale\" must be an integer in 1..4096" };
+static const struct field f_preview_shape = { "shape",
+	"preview: missing \"shape\"",
+	"preview: \"shape\" must be an array of three integers in 1..4096" };
+static const struct field f_dtype = { "dtype",
+	"preview: missing \"dtype\"",
+	"preview: \"dtype\" must be \"uint8\"" };
+static const struct field f_encoding = { "encoding",
+	"preview: missing \"encoding\"",
+	"preview: \"encoding\" must be \"base64\"" };
+static const struct field f_payload = { "payload",
+	"preview: missing \"payload\"",
+	"preview: \"payload\" must be a string" };
+static const struct field f_skipped = { "skipped",
+	NULL,
+	"preview: \"skipped\" must be an integer in 0..2^53-1" };
+
+static const struct field f_completed_state = { "state",
+	"completed: missing \"state\"",
+	"completed: \"state\" must be succeeded or cancelled" };
+
+static const struct field f_code = { "code",
+	"error: missing \"code\"",
+	"error: \"code\" must be 1..63 bytes of UTF-8 without NUL" };
+static const struct field f_message = { "message",
+	"error: missing \"message\"",
+	"error: \"message\" must be at most 511 bytes of UTF-8 without NUL" };
+
+static const struct kind kinds[] = {
+	[MSG_STATUS] = { "status", decode_status, encode_status },
+	[MSG_PROGRESS] = { "progress", decode_progress, encode_progress },
+	[MSG_PREVIEW] = { "preview", decode_preview, encode_preview },
+	[MSG_COMPLETED] = { "completed", decode_completed, encode_completed },
+	[MSG_ERROR] = { "error", decode_error, encode_error }
+};
+#define NKINDS	(sizeof(kinds) / sizeof(kinds[0]))
+
+static const char *const states[] = {
+	[JOB_RUNNING] = "running",
+	[JOB_SUCCEEDED] = "succeeded",
+	[JOB_FAILED] = "failed",
+	[JOB_CANCELLED] = "cancelled"
+};
+#define NSTATES	(sizeof(states) / sizeof(states[0]))
+
+const char *
+msg_type_name(enum msg_type type)
+{
+	if ((size_t)type >= NKINDS)
+		return "unknown";
+	return kinds[type].name;
+}
+
+const char *
+msg_state_name(enum job_state state)
+{
+	if (!state_valid(state))
+		return "unknown";
+	return states[state];
+}
+
+int
+msg_state_parse(const char *name, enum job_state *state)
+{
+	size_t	 i;
+
+	for (i = 0; i < NSTATES; i++) {
+		if (strcmp(name, states[i]) == 0) {
+			*state = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int
+msg_state_terminal(enum job_state state)
+{
+	return state == JOB_SUCCEEDED || state == JOB_FAILED ||
+	    state == JOB_CANCELLED;
+}
+
+uint64_t
+msg_shape_voxels(const uint32_t shape[3])
+{
+	return (uint64_t)shape[0] * shape[1] * shape[2];
+}
+
+void
+msg_clear(struct msg *m)
+{
+	free(m->payload);
+	memset(m, 0, sizeof(*m));
+}
+
+/*
+ * The length of the UTF-8 sequence starting s (len bytes left), or 0
+ * when it is malformed, overlong, a surrogate or above U+10FFFF.  This
+ * is stricter than json-c, so the text we store can be re-encoded.
+ */
+static int
+utf8_seqlen(const unsigned char *s, size_t len)
+{
+	uint32_t cp, min;
+	int	 n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0) {
+		n = 2, cp = s[0] & 0x1f, min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		n = 3, cp = s[0] & 0x0f, min = 0x800;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		n = 4, cp = s[0] & 0x07, min = 0x10000;
+	} else
+		return 0;
+	if (len < (size_t)n)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+static int
+utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	int	 n;
+
+	while (len > 0) {
+		if ((n = utf8_seqlen(p, len)) == 0)
+			return 0;
+		p += n;
+		len -= n;
+	}
+	return 1;
+}
+
+/* Free text of min..max bytes: UTF-8 and no NUL, which C would cut at. */
+static int
+text_valid(const char *s, size_t len, size_t min, size_t max)
+{
+	return len >= min && len <= max && memchr(s, '\0', len) == NULL &&
+	    utf8_valid(s, len);
+}
+
+static int
+epoch_valid(const char *s, size_t len)
+{
+	size_t	 i;
+
+	if (len < 1 || len >= MSG_EPOCH_MAX)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] < 0x20 || s[i] > 0x7e)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+shape_valid(const uint32_t shape[3])
+{
+	int	 i;
+
+	for (i = 0; i < 3; i++) {
+		if (shape[i] < 1 || shape[i] > MSG_DIM_MAX)
+			return 0;
+	}
+	return 1;
+}
+
+static int
+state_valid(enum job_state state)
+{
+	/* The cast also catches values below the first enumerator. */
+	return (size_t)state < NSTATES;
+}
+
+static int
+eta_valid(double eta)
+{
+	return isfinite(eta) && eta >= 0;
+}
+
+/*
+ * The length of the string in a char array of size bytes, or size when
+ * it is not NUL-terminated, which every caller then rejects.
+ */
+static size_t
+carray_len(const char *s, size_t size)
+{
+	const char *nul;
+
+	nul = memchr(s, '\0', size);
+	return nul == NULL ? size : (size_t)(nul - s);
+}
+
+static int
+only_space(const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' &&
+		    s[i] != '\r')
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Parses exactly len bytes of text into a JSON object.  json-c's strict
+ * mode would reject trailing data too, but as a generic parse error;
+ * we check it ourselves to say what is wrong.
+ */
+static struct json_object *
+parse(const char *text, size_t len, const char **errstr)
+{
+	struct json_tokener *tok;
+	struct json_object *root;
+	enum json_tokener_error err;
+	size_t	 end;
+
+	if (len > INT_MAX) {
+		*errstr = err_toolong;
+		return NULL;
+	}
+	if ((tok = json_tokener_new_ex(PARSE_DEPTH)) == NULL) {
+		*errstr = err_nomem;
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+	    JSON_TOKENER_ALLOW_TRAILING_CHARS | JSON_TOKENER_VALIDATE_UTF8);
+	root = json_tokener_parse_ex(tok, text, (int)len);
+	end = json_tokener_get_parse_end(tok);
+	/* A bare number or literal only ends when json-c sees a NUL. */
+	if (root == NULL && json_tokener_get_error(tok) ==
+	    json_tokener_continue)
+		root = json_tokener_parse_ex(tok, "", 1);
+	err = json_tokener_get_error(tok);
+	json_tokener_free(tok);
+
+	if (err == json_tokener_error_depth)
+		*errstr = err_depth;
+	else if (err != json_tokener_success)
+		*errstr = err_json;
+	else if (!only_space(text + end, len - end))
+		*errstr = err_trailing;
+	else if (!json_object_is_type(root, json_type_object))
+		*errstr = err_object;
+	else
+		return root;
+	json_object_put(root);
+	return NULL;
+}
+
+/*
+ * Looks f up in o.  Returns 1 and sets *v when present (a JSON null is
+ * present, and then wrongly typed), 0 when absent and optional, -1 when
+ * absent and required.
+ */
+static int
+field(struct json_object *o, const struct field *f, struct json_object **v,
+    const char **errstr)
+{
+	if (json_object_object_get_ex(o, f->key, v))
+		return 1;
+	if (f->missing == NULL)
+		return 0;
+	*errstr = f->missing;
+	return -1;
+}
+
+/* A JSON integer (never 3.0 or "3") in min..max; as field() returns. */
+static int
+get_int(struct json_object *o, const struct field *f, int64_t min,
+    int64_t max, int64_t *out, const char **errstr)
+{
+	struct json_object *v;
+	int64_t	 n;
+	int	 rc;
+
+	if ((rc = field(o, f, &v, errstr)) <= 0)
+		return rc;
+	if (!json_object_is_type(v, json_type_int))
+		goto bad;
+	n = json_object_get_int64(v);
+	if (n < min || n > max)
+		goto bad;
+	*out = n;
+	return 1;
+bad:
+	*errstr = f->invalid;
+	return -1;
+}
+
+static int
+get_bool(struct json_object *o, const struct field *f, int *out,
+    const char **errstr)
+{
+	struct json_object *v;
+	int	 rc;
+
+	if ((rc = field(o, f, &v, errstr)) <= 0)
+		return rc;
+	if (!json_object_is_type(v, json_type_boolean)) {
+		*errstr = f->invalid;
+		return -1;
+	}
+	*out = json_object_get_boolean(v) ? 1 : 0;
+	return 1;
+}
+
+/*
+ * A string without NUL bytes, so that callers may compare it with C
+ * strings; *s lives as long as o.  As field() returns.
+ */
+static int
+get_string(struct json_object *o, const struct field *f, const char **s,
+    size_t *len, const char **errstr)
+{
+	struct json_object *v;
+	int	 rc;
+
+	if ((rc = field(o, f, &v, errstr)) <= 0)
+		return rc;
+	if (!json_object_is_type(v, json_type_string))
+		goto bad;
+	*s = json_object_get_string(v);
+	*len = json_object_get_string_len(v);
+	if (memchr(*s, '\0', *len) != NULL)
+		goto bad;
+	return 1;
+bad:
+	*errstr = f->invalid;
+	return -1;
+}
+
+/* A required string that must equal want. */
+static int
+get_literal(struct json_object *o, const struct field *f, const char *want,
+    const char **errstr)
+{
+	const char *s;
+	size_t	 len;
+
+	if (get_string(o, f, &s, &len, errstr) < 0)
+		return -1;
+	if (strcmp(s, want) != 0) {
+		*errstr = f->invalid;
+		return -1;
+	}
+	return 1;
+}
+
+static int
+get_state(struct json_object *o, const struct field *f,
+    enum job_state *state, const char **errstr)
+{
+	const char *s;
+	size_t	 len;
+
+	if (get_string(o, f, &s, &len, errstr) < 0)
+		return -1;
+	if (msg_state_parse(s, state) == -1) {
+		*errstr = f->invalid;
+		return -1;
+	}
+	return 1;
+}
+
+/* A required [z, y, x], each a JSON integer in 1..MSG_DIM_MAX. */
+static int
+get_shape(struct json_object *o, const struct field *f, uint32_t shape[3],
+    const char **errstr)
+{
+	struct json_object *v, *e;
+	int64_t	 n;
+	size_t	 i;
+
+	if (field(o, f, &v, errstr) < 0)
+		return -1;
+	if (!json_object_is_type(v, json_type_array) ||
+	    json_object_array_length(v) != 3)
+		goto bad;
+	for (i = 0; i < 3; i++) {
+		e = json_object_array_get_idx(v, i);
+		if (!json_object_is_type(e, json_type_int))
+			goto bad;
+		n = json_object_get_int64(e);
+		if (n < 1 || n > MSG_DIM_MAX)
+			goto bad;
+		shape[i] = n;
+	}
+	return 1;
+bad:
+	*errstr = f->invalid;
+	return -1;
+}
+
+/* The optional eta_s, which unlike our other numbers may be fractional. */
+static int
+get_eta(struct json_object *o, struct msg *m, const char **errstr)
+{
+	struct json_object *v;
+	double	 eta;
+	int	 rc;
+
+	if ((rc = field(o, &f_eta, &v, errstr)) <= 0)
+		return rc;
+	if (!json_object_is_type(v, json_type_double) &&
+	    !json_object_is_type(v, json_type_int))
+		goto bad;
+	/* json-c reads NaN, Infinity and 1e999 even in strict mode. */
+	eta = json_object_get_double(v);
+	if (!eta_valid(eta))
+		goto bad;
+	m->has_eta = 1;
+	m->eta_s = eta;
+	return 1;
+bad:
+	*errstr = f_eta.invalid;
+	return -1;
+}
+
+static int
+decode_type(struct json_object *o, struct msg *m, const char **errstr)
+{
+	const char *s;
+	size_t	 len, i;
+
+	if (get_string(o, &f_type, &s, &len, errstr) < 0)
+		return -1;
+	for (i = 0; i < NKINDS; i++) {
+		if (strcmp(s, kinds[i].name) == 0) {
+			m->type = i;
+			return 0;
+		}
+	}
+	*errstr = err_type;
+	return -1;
+}
+
+static int
+decode_common(struct json_object *o, struct msg *m, const char **errstr)
+{
+	const char *id;
+	size_t	 len;
+
+	if (get_string(o, &f_job_id, &id, &len, errstr) < 0)
+		return -1;
+	if (!id_job_valid(id, len)) {
+		*errstr = f_job_id.invalid;
+		return -1;
+	}
+	memcpy(m->job_id, id, len + 1);
+	if (get_int(o, &f_seq, 0, SAFE_INT_MAX, &m->seq, errstr) < 0 ||
+	    get_int(o, &f_ts_us, 0, SAFE_INT_MAX, &m->ts_us, errstr) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+decode_status(struct json_object *o, struct msg *m, const char **errstr)
+{
+	const char *epoch;
+	int64_t	 progress;
+	size_t	 len;
+
+	if (get_state(o, &f_status_state, &m->state, errstr) < 0 ||
+	    get_int(o, &f_status_progress, 0, 100, &progress, errstr) < 0 ||
+	    get_shape(o, &f_status_shape, m->shape, errstr) < 0 ||
+	    get_string(o, &f_epoch, &epoch, &len, errstr) < 0 ||
+	    get_bool(o, &f_resumed, &m->resumed, errstr) < 0)
+		return -1;
+	if (!epoch_valid(epoch, len)) {
+		*errstr = f_epoch.invalid;
+		return -1;
+	}
+	memcpy(m->epoch, epoch, len + 1);
+	m->progress = progress;
+	return 0;
+}
+
+static int
+decode_progress(struct json_object *o, struct msg *m, const char **errstr)
+{
+	int64_t	 progress;
+
+	if (get_int(o, &f_progress_progress, 0, 100, &progress, errstr) < 0 ||
+	    get_state(o, &f_progress_state, &m->state, errstr) < 0 ||
+	    get_eta(o, m, errstr) < 0)
+		return -1;
+	m->progress = progress;
+	return 0;
+}
+
+static int
+decode_preview(struct json_object *o, struct msg *m, const char **errstr)
+{
+	const char *payload;
+	int64_t	 scale, skipped = 0;
+	size_t	 len;
+
+	if (get_int(o, &f_scale, 1, MSG_DIM_MAX, &scale, errstr) < 0 ||
+	    get_shape(o, &f_preview_shape, m->shape, errstr) < 0 ||
+	    get_literal(o, &f_dtype, "uint8", errstr) < 0 ||
+	    get_literal(o, &f_encoding, "base64", errstr) < 0 ||
+	    get_string(o, &f_payload, &payload, &len, errstr) < 0 ||
+	    get_int(o, &f_skipped, 0, SAFE_INT_MAX, &skipped, errstr) < 0)
+		return -1;
+	m->scale = scale;
+	m->encoding = MSG_ENC_BASE64;
+	m->skipped = skipped;
+	return decode_payload(m, payload, len, errstr);
+}
+
+/*
+ * The bytes len characters of padded base64 stand for, if well formed;
+ * only the trailing '=' matter here, b64_decode() checks the rest.
+ */
+static size_t
+b64_payload_len(const char *s, size_t len)
+{
+	size_t	 pad = 0;
+
+	if (len >= 4 && s[len - 1] == '=')
+		pad = s[len - 2] == '=' ? 2 : 1;
+	return len / 4 * 3 - pad;
+}
+
+/*
+ * The lengths are checked before anything is allocated, so a hostile
+ * shape or an oversized payload string costs no memory, and a payload
+ * of the wrong size is reported as such rather than as bad base64.
+ */
+static int
+decode_payload(struct msg *m, const char *s, size_t len,
+    const char **errstr)
+{
+	const char *b64err;
+	uint64_t voxels;
+	size_t	 outlen;
+
+	voxels = msg_shape_voxels(m->shape);
+	if (voxels > MSG_PAYLOAD_MAX) {
+		*errstr = err_voxels;
+		return -1;
+	}
+	if (len != b64_encoded_len(voxels) ||
+	    b64_payload_len(s, len) != voxels) {
+		*errstr = err_paylen;
+		return -1;
+	}
+	if ((m->payload = malloc(voxels)) == NULL) {
+		*errstr = err_nomem;
+		return -1;
+	}
+	if (b64_decode(m->payload, voxels, s, len, &outlen, &b64err) == -1) {
+		*errstr = err_base64;
+		return -1;
+	}
+	if (outlen != voxels) {
+		*errstr = err_paylen;
+		return -1;
+	}
+	m->payload_len = voxels;
+	return 0;
+}
+
+static int
+decode_completed(struct json_object *o, struct msg *m, const char **errstr)
+{
+	if (get_state(o, &f_completed_state, &m->state, errstr) < 0)
+		return -1;
+	if (m->state != JOB_SUCCEEDED && m->state != JOB_CANCELLED) {
+		*errstr = f_completed_state.invalid;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+decode_error(struct json_object *o, struct msg *m, const char **errstr)
+{
+	const char *code, *message;
+	size_t	 codelen, messagelen;
+
+	if (get_string(o, &f_code, &code, &codelen, errstr) < 0 ||
+	    get_string(o, &f_message, &message, &messagelen, errstr) < 0)
+		return -1;
+	if (!text_valid(code, codelen, 1, MSG_CODE_MAX - 1)) {
+		*errstr = f_code.invalid;
+		return -1;
+	}
+	if (!text_valid(message, messagelen, 0, MSG_TEXT_MAX - 1)) {
+		*errstr = f_message.invalid;
+		return -1;
+	}
+	memcpy(m->code, code, codelen + 1);
+	memcpy(m->message, message, messagelen + 1);
+	/* The protocol defines an error message as the job having failed. */
+	m->state = JOB_FAILED;
+	return 0;
+}
+
+/*
+ * The previous contents of m are overwritten, not freed.  On failure m
+ * is left cleared, whatever part of it was filled in.
+ */
+int
+msg_decode(const char *text, size_t len, struct msg *m, const char **errstr)
+{
+	struct json_object *root;
+	const char *dummy;
+	int	 rc = -1;
+
+	if (errstr == NULL)
+		errstr = &dummy;
+	memset(m, 0, sizeof(*m));
+	if ((root = parse(text, len, errstr)) == NULL)
+		return -1;
+	if (decode_type(root, m, errstr) == 0 &&
+	    decode_common(root, m, errstr) == 0 &&
+	    kinds[m->type].decode(root, m, errstr) == 0)
+		rc = 0;
+	json_object_put(root);
+	if (rc == -1)
+		msg_clear(m);
+	return rc;
+}
+
+/* Adds v to o as key, taking v, which may be a failed allocation. */
+static int
+add(struct json_object *o, const char *key, struct json_object *v)
+{
+	if (v == NULL)
+		return -1;
+	if (json_object_object_add(o, key, v) != 0) {
+		json_object_put(v);
+		return -1;
+	}
+	return 0;
+}
+
+static struct json_object *
+new_shape(const uint32_t shape[3])
+{
+	struct json_object *a, *v;
+	int	 i;
+
+	if ((a = json_object_new_array_ext(3)) == NULL)
+		return NULL;
+	for (i = 0; i < 3; i++) {
+		v = json_object_new_int64(shape[i]);
+		if (v == NULL || json_object_array_add(a, v) != 0) {
+			json_object_put(v);
+			json_object_put(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+static int
+encode_common(struct json_object *o, const struct msg *m,
+    const char **errstr)
+{
+	if (carray_len(m->job_id, sizeof(m->job_id)) != ID_JOB_LEN ||
+	    !id_job_valid(m->job_id, ID_JOB_LEN)) {
+		*errstr = f_job_id.invalid;
+		return -1;
+	}
+	if (m->seq < 0 || m->seq > SAFE_INT_MAX) {
+		*errstr = f_seq.invalid;
+		return -1;
+	}
+	if (m->ts_us < 0 || m->ts_us > SAFE_INT_MAX) {
+		*errstr = f_ts_us.invalid;
+		return -1;
+	}
+	if (add(o, "type", json_object_new_string(kinds[m->type].name)) ||
+	    add(o, "job_id", json_object_new_string(m->job_id)) ||
+	    add(o, "seq", json_object_new_int64(m->seq)) ||
+	    add(o, "ts_us", json_object_new_int64(m->ts_us))) {
+		*errstr = err_nomem;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+encode_status(struct json_object *o, const struct msg *m,
+    const char **errstr)
+{
+	size_t	 epochlen;
+
+	epochlen = carray_len(m->epoch, sizeof(m->epoch));
+	if (!state_valid(m->state))
+		*errstr = f_status_state.invalid;
+	else if (m->progress < 0 || m->progress > 100)
+		*errstr = f_status_progress.invalid;
+	else if (!shape_valid(m->shape))
+		*errstr = f_status_shape.invalid;
+	else if (!epoch_valid(m->epoch, epochlen))
+		*errstr = f_epoch.invalid;
+	else if (add(o, "state", json_object_new_string(states[m->state])) ||
+	    add(o, "progress", json_object_new_int(m->progress)) ||
+	    add(o, "shape", new_shape(m->shape)) ||
+	    add(o, "epoch", json_object_new_string(m->epoch)) ||
+	    add(o, "resumed", json_object_new_boolean(m->resumed != 0)))
+		*errstr = err_nomem;
+	else
+		return 0;
+	return -1;
+}
+
+static int
+encode_progress(struct json_object *o, const struct msg *m,
+    const char **errstr)
+{
+	if (m->progress < 0 || m->progress > 100)
+		*errstr = f_progress_progress.invalid;
+	else if (!state_valid(m->state))
+		*errstr = f_progress_state.invalid;
+	else if (m->has_eta && !eta_valid(m->eta_s))
+		*errstr = f_eta.invalid;
+	else if (add(o, "progress", json_object_new_int(m->progress)) ||
+	    add(o, "state", json_object_new_string(states[m->state])) ||
+	    (m->has_eta &&
+	    add(o, "eta_s", json_object_new_double(m->eta_s))))
+		*errstr = err_nomem;
+	else
+		return 0;
+	return -1;
+}
+
+static int
+encode_preview(struct json_object *o, const struct msg *m,
+    const char **errstr)
+{
+	if (m->scale < 1 || m->scale > MSG_DIM_MAX)
+		*errstr = f_scale.invalid;
+	else if (!shape_valid(m->shape))
+		*errstr = f_preview_shape.invalid;
+	else if (msg_shape_voxels(m->shape) > MSG_PAYLOAD_MAX)
+		*errstr = err_voxels;
+	else if (m->encoding != MSG_ENC_BASE64)
+		*errstr = f_encoding.invalid;
+	else if (m->payload == NULL ||
+	    m->payload_len != msg_shape_voxels(m->shape))
+		*errstr = err_paylen;
+	else if (m->skipped < 0 || m->skipped > SAFE_INT_MAX)
+		*errstr = f_skipped.invalid;
+	else if (add(o, "scale", json_object_new_int64(m->scale)) ||
+	    add(o, "shape", new_shape(m->shape)) ||
+	    add(o, "dtype", json_object_new_string("uint8")) ||
+	    add(o, "encoding", json_object_new_string("base64")) ||
+	    add(o, "payload", new_payload(m)) ||
+	    (m->skipped > 0 &&
+	    add(o, "skipped", json_object_new_int64(m->skipped))))
+		*errstr = err_nomem;
+	else
+		return 0;
+	return -1;
+}
+
+/* m->payload in base64 as a JSON string, or NULL when memory ran out. */
+static struct json_object *
+new_payload(const struct msg *m)
+{
+	struct json_object *v;
+	char	*buf;
+	size_t	 len;
+
+	if ((buf = malloc(b64_encoded_len(m->payload_len) + 1)) == NULL)
+		return NULL;
+	len = b64_encode(buf, m->payload, m->payload_len);
+	v = json_object_new_string_len(buf, len);
+	free(buf);
+	return v;
+}
+
+static int
+encode_completed(struct json_object *o, const struct msg *m,
+    const char **errstr)
+{
+	if (m->state != JOB_SUCCEEDED && m->state != JOB_CANCELLED)
+		*errstr = f_completed_state.invalid;
+	else if (add(o, "state", json_object_new_string(states[m->state])))
+		*errstr = err_nomem;
+	else
+		return 0;
+	return -1;
+}
+
+/* m->state is not written: an error message means the job failed. */
+static int
+encode_error(struct json_object *o, const struct msg *m,
+    const char **errstr)
+{
+	size_t	 codelen, messagelen;
+
+	codelen = carray_len(m->code, sizeof(m->code));
+	messagelen = carray_len(m->message, sizeof(m->message));
+	if (!text_valid(m->code, codelen, 1, MSG_CODE_MAX - 1))
+		*errstr = f_code.invalid;
+	else if (!text_valid(m->message, messagelen, 0, MSG_TEXT_MAX - 1))
+		*errstr = f_message.invalid;
+	else if (add(o, "code", json_object_new_string(m->code)) ||
+	    add(o, "message", json_object_new_string(m->message)))
+		*errstr = err_nomem;
+	else
+		return 0;
+	return -1;
+}
+
+/*
+ * The base64 alphabet's '/' is left unescaped: escaping it would only
+ * make previews larger.
+ */
+char *
+msg_encode(const struct msg *m, size_t *len, const char **errstr)
+{
+	struct json_object *o;
+	const char *json, *dummy;
+	char	*out = NULL;
+	size_t	 jsonlen;
+
+	if (errstr == NULL)
+		errstr = &dummy;
+	if ((size_t)m->type >= NKINDS) {
+		*errstr = err_type;
+		return NULL;
+	}
+	if ((o = json_object_new_object()) == NULL) {
+		*errstr = err_nomem;
+		return NULL;
+	}
+	if (encode_common(o, m, errstr) == 0 &&
+	    kinds[m->type].encode(o, m, errstr) == 0) {
+		json = json_object_to_json_string_length(o,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
+		    &jsonlen);
+		if (json != NULL && (out = malloc(jsonlen + 1)) != NULL) {
+			memcpy(out, json, jsonlen + 1);
+			*len = jsonlen;
+		} else
+			*errstr = err_nomem;
+	}
+	json_object_put(o);
+	return out;
+}

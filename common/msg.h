@@ -1,0 +1,107 @@
+/*
+ * msg.h: the stream messages of docs/protocol.md (status, progress,
+ * preview, completed, error) as one C struct, and their JSON encoding
+ * and validating decoding, in one place for the server and the clients.
+ */
+#ifndef MS_MSG_H
+#define MS_MSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "id.h"
+
+#define MSG_DIM_MAX		4096		/* per axis, volume and preview */
+#define MSG_PAYLOAD_MAX		(4u << 20)	/* raw preview bytes */
+#define MSG_CODE_MAX		64		/* error code, with NUL */
+#define MSG_TEXT_MAX		512		/* error message, with NUL */
+#define MSG_EPOCH_MAX		64		/* streamer run id, with NUL */
+
+enum msg_type {
+	MSG_STATUS,
+	MSG_PROGRESS,
+	MSG_PREVIEW,
+	MSG_COMPLETED,
+	MSG_ERROR
+};
+
+enum job_state {
+	JOB_RUNNING,
+	JOB_SUCCEEDED,
+	JOB_FAILED,
+	JOB_CANCELLED
+};
+
+enum msg_encoding {
+	MSG_ENC_BASE64
+};
+
+struct msg {
+	enum msg_type	 type;
+	char		 job_id[ID_JOB_LEN + 1];
+	int64_t		 seq;		/* >= 0 */
+	int64_t		 ts_us;		/* microseconds since the epoch */
+
+	/* status, progress, completed */
+	enum job_state	 state;
+	int		 progress;	/* 0..100; status and progress */
+
+	/* progress */
+	int		 has_eta;
+	double		 eta_s;		/* >= 0 */
+
+	/* status: the volume's shape; preview: the preview's own shape */
+	uint32_t	 shape[3];	/* z, y, x */
+
+	/* status */
+	char		 epoch[MSG_EPOCH_MAX];
+	int		 resumed;
+
+	/* preview */
+	uint32_t	 scale;		/* >= 1 */
+	enum msg_encoding encoding;
+	uint8_t		*payload;	/* z*y*x bytes, z slowest */
+	size_t		 payload_len;
+	int64_t		 skipped;	/* 0: field absent */
+
+	/* error */
+	char		 code[MSG_CODE_MAX];
+	char		 message[MSG_TEXT_MAX];
+};
+
+const char	*msg_type_name(enum msg_type type);
+const char	*msg_state_name(enum job_state state);
+/* 0 and *state set, or -1 when name is not a state. */
+int		 msg_state_parse(const char *name, enum job_state *state);
+/* 1 for succeeded, failed and cancelled. */
+int		 msg_state_terminal(enum job_state state);
+
+/* Number of voxels of a [z,y,x] shape (each axis <= MSG_DIM_MAX). */
+uint64_t	 msg_shape_voxels(const uint32_t shape[3]);
+
+/*
+ * Encodes m as compact JSON (no newline) into a NUL-terminated string
+ * the caller frees; *len gets its length.  Only the fields of m's type
+ * are written.  Returns NULL on allocation failure or when m breaks the
+ * rules msg_decode() enforces (*errstr says which).
+ */
+char		*msg_encode(const struct msg *m, size_t *len,
+		    const char **errstr);
+
+/*
+ * Decodes one message from text (len bytes) into m, which owns the
+ * decoded payload afterwards (release it with msg_clear()).  Rejects,
+ * with a static message in *errstr and without leaking: malformed JSON,
+ * a non-object, a missing or wrongly typed field, an unknown type,
+ * state, dtype or encoding, a job_id that is not a job id, a shape that
+ * is not three integers in 1..MSG_DIM_MAX, a payload that is not base64
+ * or whose decoded length is not z*y*x.  Unknown extra fields are
+ * ignored.  Returns 0 or -1.
+ */
+int		 msg_decode(const char *text, size_t len, struct msg *m,
+		    const char **errstr);
+
+/* Frees what m owns and zeroes it. */
+void		 msg_clear(struct msg *m);
+
+#endif

@@ -1,0 +1,180 @@
+/*
+ * test_id.c: fresh job ids and tokens are well formed and distinct, the
+ * validators refuse whatever a peer could send that is not, and token
+ * comparison looks at every byte and the length.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "b64.h"
+#include "id.h"
+#include "unit.h"
+
+#define MANY	1000
+
+struct bad {
+	const char	*s;
+	size_t		 len;
+};
+
+static const char job_ok[] = "0123456789abcdef0123456789abcdef";
+static const char token_ok[] = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+static const struct bad bad_jobs[] = {
+	{ "0123456789abcdef0123456789abcde", 31 },
+	{ "0123456789abcdef0123456789abcdef0", 33 },
+	{ "0123456789abcdef0123456789abcdef", 31 },
+	{ "", 0 },
+	{ "0123456789abcdef0123456789abcdeF", 32 },
+	{ "0123456789ABCDEF0123456789abcdef", 32 },
+	{ "0123456789abcdef0123456789abcdeg", 32 },
+	{ "0123456789abcdef0123456789abcde/", 32 },
+	{ "+123456789abcdef0123456789abcdef", 32 },
+	{ "0123456789abcdef0123456789abcde=", 32 },
+	{ "0123456789abcdef0123456789abcde ", 32 },
+	{ "0123456789abcdef\0" "123456789abcdef", 32 },
+};
+
+static const struct bad bad_tokens[] = {
+	{ "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 42 },
+	{ "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 44 },
+	{ "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 0 },
+	{ "AAAAAAAAAAAAAAAAAAAAA+AAAAAAAAAAAAAAAAAAAAA", 43 },
+	{ "AAAAAAAAAAAAAAAAAAAAA/AAAAAAAAAAAAAAAAAAAAA", 43 },
+	{ "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==", 43 },
+	{ "AAAAAAAAAAAAAAAAAAAAA AAAAAAAAAAAAAAAAAAAAA", 43 },
+	{ "AAAAAAAAAAAAAAAAAAAAA\0AAAAAAAAAAAAAAAAAAAAA", 43 },
+	/* Last characters with either of the 2 unused low bits set. */
+	{ "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAB", 43 },
+	{ "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAx", 43 },
+	{ "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA9", 43 },
+	{ "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA-", 43 },
+	{ "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA_", 43 },
+};
+
+static int
+is_lower_hex(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	}
+	return 1;
+}
+
+static void
+test_job_new(void)
+{
+	char	 a[ID_JOB_LEN + 1], b[ID_JOB_LEN + 1];
+	int	 i;
+
+	CU_ASSERT_EQUAL_FATAL(id_job_new(a), 0);
+	CU_ASSERT_EQUAL(strlen(a), ID_JOB_LEN);
+	CU_ASSERT(is_lower_hex(a, ID_JOB_LEN));
+	CU_ASSERT(id_job_valid(a, strlen(a)));
+	for (i = 0; i < MANY; i++) {
+		CU_ASSERT_EQUAL_FATAL(id_job_new(b), 0);
+		CU_ASSERT_EQUAL_FATAL(strlen(b), ID_JOB_LEN);
+		CU_ASSERT_FATAL(id_job_valid(b, ID_JOB_LEN));
+		CU_ASSERT_FATAL(is_lower_hex(b, ID_JOB_LEN));
+		CU_ASSERT_NOT_EQUAL_FATAL(strcmp(a, b), 0);
+	}
+}
+
+static void
+test_token_new(void)
+{
+	char	 a[ID_TOKEN_LEN + 1], b[ID_TOKEN_LEN + 1];
+	int	 i;
+
+	CU_ASSERT_EQUAL_FATAL(id_token_new(a), 0);
+	CU_ASSERT_EQUAL(strlen(a), ID_TOKEN_LEN);
+	CU_ASSERT(id_token_valid(a, strlen(a)));
+	/* Many, so the last character takes each of its 16 values. */
+	for (i = 0; i < MANY; i++) {
+		CU_ASSERT_EQUAL_FATAL(id_token_new(b), 0);
+		CU_ASSERT_EQUAL_FATAL(strlen(b), ID_TOKEN_LEN);
+		CU_ASSERT_FATAL(id_token_valid(b, ID_TOKEN_LEN));
+		CU_ASSERT_NOT_EQUAL_FATAL(strcmp(a, b), 0);
+	}
+}
+
+static void
+test_job_valid(void)
+{
+	size_t	 i;
+
+	CU_ASSERT_EQUAL(id_job_valid(job_ok, ID_JOB_LEN), 1);
+	CU_ASSERT_EQUAL(id_job_valid("fedcba9876543210fedcba9876543210",
+	    ID_JOB_LEN), 1);
+	for (i = 0; i < sizeof(bad_jobs) / sizeof(bad_jobs[0]); i++)
+		CU_ASSERT_EQUAL(id_job_valid(bad_jobs[i].s, bad_jobs[i].len),
+		    0);
+}
+
+static void
+test_token_valid(void)
+{
+	static const uint8_t	 ones[32] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+	};
+	char			 t[ID_TOKEN_LEN + 1];
+	size_t			 i;
+
+	CU_ASSERT_EQUAL(id_token_valid(token_ok, ID_TOKEN_LEN), 1);
+	/* 42 '_' and '8': all ones, the highest canonical value. */
+	CU_ASSERT_EQUAL(b64url_encode(t, ones, sizeof(ones)), ID_TOKEN_LEN);
+	CU_ASSERT_STRING_EQUAL(t,
+	    "__________________________________________8");
+	CU_ASSERT_EQUAL(id_token_valid(t, ID_TOKEN_LEN), 1);
+	CU_ASSERT_EQUAL(id_token_valid(
+	    "AZaz09-_AZaz09-_AZaz09-_AZaz09-_AZaz09-_AZw", ID_TOKEN_LEN), 1);
+	for (i = 0; i < sizeof(bad_tokens) / sizeof(bad_tokens[0]); i++)
+		CU_ASSERT_EQUAL(id_token_valid(bad_tokens[i].s,
+		    bad_tokens[i].len), 0);
+}
+
+static void
+test_token_equal(void)
+{
+	char	 t[ID_TOKEN_LEN + 2];
+
+	CU_ASSERT_EQUAL(id_token_equal(token_ok, token_ok, ID_TOKEN_LEN), 1);
+	memcpy(t, token_ok, sizeof(token_ok));
+	CU_ASSERT_EQUAL(id_token_equal(token_ok, t, ID_TOKEN_LEN), 1);
+
+	t[0] = 'B';
+	CU_ASSERT_EQUAL(id_token_equal(token_ok, t, ID_TOKEN_LEN), 0);
+	t[0] = 'A';
+	t[ID_TOKEN_LEN - 1] = 'E';
+	CU_ASSERT_EQUAL(id_token_equal(token_ok, t, ID_TOKEN_LEN), 0);
+	t[ID_TOKEN_LEN - 1] = 'A';
+
+	/* A matching prefix or a match with more after it is no match. */
+	CU_ASSERT_EQUAL(id_token_equal(token_ok, t, ID_TOKEN_LEN - 1), 0);
+	t[ID_TOKEN_LEN] = 'A';
+	t[ID_TOKEN_LEN + 1] = '\0';
+	CU_ASSERT_EQUAL(id_token_equal(token_ok, t, ID_TOKEN_LEN + 1), 0);
+	CU_ASSERT_EQUAL(id_token_equal(token_ok, "", 0), 0);
+}
+
+static CU_TestInfo cases[] = {
+	{ "new job ids", test_job_new },
+	{ "new tokens", test_token_new },
+	{ "job id validation", test_job_valid },
+	{ "token validation", test_token_valid },
+	{ "token comparison", test_token_equal },
+	CU_TEST_INFO_NULL
+};
+
+int
+main(void)
+{
+	return unit_run("id", cases);
+}
