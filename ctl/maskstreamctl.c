@@ -1,0 +1,384 @@
+/*
+ * maskstreamctl.c: the operator's tool for ws-streamer, in the manner of
+ * relayctl(8): it speaks the control channel to show jobs and counters,
+ * create and cancel jobs, and watch a job's messages as they stream.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "ctlclient.h"
+#include "daemon.h"
+#include "msg.h"
+#include "now.h"
+
+#define DEFAULT_SOCKET	"/run/maskstream/control.sock"
+#define MAX_LINE	(16u << 20)
+
+struct command {
+	const char	*words[2];	/* e.g. "show", "jobs" */
+	int		 minargs, maxargs;
+	int		(*run)(struct ctlclient *, char **);
+};
+
+static int	cmd_show_jobs(struct ctlclient *, char **);
+static int	cmd_show_job(struct ctlclient *, char **);
+static int	cmd_stats(struct ctlclient *, char **);
+static int	cmd_create(struct ctlclient *, char **);
+static int	cmd_cancel(struct ctlclient *, char **);
+static int	cmd_watch(struct ctlclient *, char **);
+static int	cmd_request(struct ctlclient *, char **);
+
+static const struct command commands[] = {
+	{ { "show", "jobs" }, 0, 1, cmd_show_jobs },
+	{ { "show", "job" }, 1, 1, cmd_show_job },
+	{ { "stats", NULL }, 0, 0, cmd_stats },
+	{ { "create", NULL }, 1, 4, cmd_create },
+	{ { "cancel", NULL }, 1, 1, cmd_cancel },
+	{ { "watch", NULL }, 1, 2, cmd_watch },
+	{ { "request", NULL }, 1, 1, cmd_request },
+	{ { NULL, NULL }, 0, 0, NULL }
+};
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: maskstreamctl [-s socket] [-t seconds] command [args]\n"
+	    "commands:\n"
+	    "  show jobs [limit]      list jobs, newest first\n"
+	    "  show job ID            one job\n"
+	    "  stats                  the streamer's counters\n"
+	    "  create ZxYxX [duration_s [hz [seed]]]\n"
+	    "                         start a job with the fake producer\n"
+	    "  cancel ID              cancel a running job\n"
+	    "  watch ID [since]       print the job's messages as they come\n"
+	    "  request JSON           send one raw request, print the reply\n");
+	exit(DAEMON_EXIT_USAGE);
+}
+
+static void
+print_json(struct json_object *o)
+{
+	printf("%s\n", json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/* Sends req and returns the reply's payload under key, or NULL. */
+static struct json_object *
+call(struct ctlclient *c, struct json_object *req, const char *key,
+    struct json_object **reply)
+{
+	struct json_object *ok, *err = NULL, *v = NULL;
+	const char *errstr;
+
+	*reply = ctlclient_call(c, req, &errstr);
+	json_object_put(req);
+	if (*reply == NULL) {
+		fprintf(stderr, "maskstreamctl: %s\n", errstr);
+		return NULL;
+	}
+	if (!json_object_object_get_ex(*reply, "ok", &ok) ||
+	    !json_object_get_boolean(ok)) {
+		json_object_object_get_ex(*reply, "error", &err);
+		fprintf(stderr, "maskstreamctl: %s\n", err == NULL ? "failed" :
+		    json_object_get_string(json_object_object_get(err,
+		    "message")));
+		return NULL;
+	}
+	if (key != NULL)
+		json_object_object_get_ex(*reply, key, &v);
+	return key == NULL ? *reply : v;
+}
+
+static struct json_object *
+request(const char *op)
+{
+	struct json_object *req = json_object_new_object();
+
+	json_object_object_add(req, "op", json_object_new_string(op));
+	return req;
+}
+
+static const char *
+str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v))
+		return "-";
+	return json_object_get_string(v);
+}
+
+/* "64x256x256" from a [z, y, x] array. */
+static const char *
+shape_str(struct json_object *a, char *buf, size_t len)
+{
+	if (a == NULL || json_object_array_length(a) != 3)
+		return "-";
+	snprintf(buf, len, "%dx%dx%d",
+	    json_object_get_int(json_object_array_get_idx(a, 0)),
+	    json_object_get_int(json_object_array_get_idx(a, 1)),
+	    json_object_get_int(json_object_array_get_idx(a, 2)));
+	return buf;
+}
+
+static int
+cmd_show_jobs(struct ctlclient *c, char **argv)
+{
+	struct json_object *req = request("list"), *reply, *jobs, *j, *p;
+	char s1[48], s2[48];
+	size_t i, n;
+
+	if (argv[0] != NULL)
+		json_object_object_add(req, "limit",
+		    json_object_new_int(atoi(argv[0])));
+	if ((jobs = call(c, req, "jobs", &reply)) == NULL) {
+		json_object_put(reply);
+		return 1;
+	}
+	printf("%-32s  %-9s  %4s  %-14s  %-14s  %5s\n", "ID", "STATE", "PCT",
+	    "SHAPE", "PREVIEW", "SUBS");
+	n = json_object_array_length(jobs);
+	for (i = 0; i < n; i++) {
+		j = json_object_array_get_idx(jobs, i);
+		p = json_object_object_get(j, "preview");
+		printf("%-32s  %-9s  %4s  %-14s  %-14s  %5s\n", str(j, "id"),
+		    str(j, "state"), str(j, "progress"),
+		    shape_str(json_object_object_get(j, "shape"), s1,
+		    sizeof(s1)), shape_str(json_object_object_get(p, "shape"),
+		    s2, sizeof(s2)), str(j, "subscribers"));
+	}
+	json_object_put(reply);
+	return 0;
+}
+
+static struct json_object *
+with_id(const char *op, const char *id)
+{
+	struct json_object *req = request(op);
+
+	json_object_object_add(req, "id", json_object_new_string(id));
+	return req;
+}
+
+static int
+show_reply(struct ctlclient *c, struct json_object *req, const char *key)
+{
+	struct json_object *reply, *v;
+
+	if ((v = call(c, req, key, &reply)) != NULL)
+		print_json(v);
+	json_object_put(reply);
+	return v == NULL;
+}
+
+static int
+cmd_show_job(struct ctlclient *c, char **argv)
+{
+	return show_reply(c, with_id("get", argv[0]), "job");
+}
+
+static int
+cmd_stats(struct ctlclient *c, char **argv)
+{
+	(void)argv;
+	return show_reply(c, request("stats"), "stats");
+}
+
+static int
+cmd_cancel(struct ctlclient *c, char **argv)
+{
+	return show_reply(c, with_id("cancel", argv[0]), "job");
+}
+
+static int
+parse_shape(const char *s, struct json_object **shape)
+{
+	unsigned int z, y, x;
+	char extra;
+
+	if (sscanf(s, "%ux%ux%u%c", &z, &y, &x, &extra) != 3)
+		return -1;
+	*shape = json_object_new_array();
+	json_object_array_add(*shape, json_object_new_int64(z));
+	json_object_array_add(*shape, json_object_new_int64(y));
+	json_object_array_add(*shape, json_object_new_int64(x));
+	return 0;
+}
+
+/* A number argument as JSON; the streamer checks its range. */
+static struct json_object *
+number(const char *s, int integer)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0') {
+		fprintf(stderr, "maskstreamctl: \"%s\" is not a number\n", s);
+		exit(DAEMON_EXIT_USAGE);
+	}
+	return integer ? json_object_new_int64((int64_t)d) :
+	    json_object_new_double(d);
+}
+
+static int
+cmd_create(struct ctlclient *c, char **argv)
+{
+	struct json_object *req = request("create"), *job, *shape, *reply, *j;
+
+	if (parse_shape(argv[0], &shape) == -1) {
+		fprintf(stderr, "maskstreamctl: shape must be ZxYxX\n");
+		json_object_put(req);
+		return DAEMON_EXIT_USAGE;
+	}
+	job = json_object_new_object();
+	json_object_object_add(job, "shape", shape);
+	if (argv[1] != NULL)
+		json_object_object_add(job, "duration_s", number(argv[1], 0));
+	if (argv[1] != NULL && argv[2] != NULL) {
+		struct json_object *p = json_object_new_object();
+
+		json_object_object_add(p, "hz", number(argv[2], 0));
+		json_object_object_add(job, "preview", p);
+		if (argv[3] != NULL)
+			json_object_object_add(job, "seed", number(argv[3], 1));
+	}
+	json_object_object_add(req, "job", job);
+	if ((j = call(c, req, "job", &reply)) != NULL)
+		printf("id %s\ntoken %s\nws_url %s\n", str(j, "id"),
+		    str(j, "token"), str(j, "ws_url"));
+	json_object_put(reply);
+	return j == NULL;
+}
+
+static void
+print_message(const char *line, size_t len)
+{
+	const char *errstr;
+	struct msg m;
+	double latency;
+
+	if (msg_decode(line, len, &m, &errstr) == -1) {
+		printf("invalid %s\n", errstr);
+		return;
+	}
+	latency = (now_wall_us() - m.ts_us) / 1000.0;
+	printf("%-9s seq %" PRId64, msg_type_name(m.type), m.seq);
+	if (m.type == MSG_PREVIEW || m.type == MSG_STATUS)
+		printf(" shape %ux%ux%u", m.shape[0], m.shape[1], m.shape[2]);
+	if (m.type == MSG_PROGRESS || m.type == MSG_STATUS)
+		printf(" progress %d", m.progress);
+	if (m.type == MSG_COMPLETED || m.type == MSG_STATUS)
+		printf(" state %s", msg_state_name(m.state));
+	printf(" latency %.1f ms\n", latency);
+	fflush(stdout);
+	msg_clear(&m);
+}
+
+static int
+cmd_watch(struct ctlclient *c, char **argv)
+{
+	struct json_object *req = with_id("subscribe", argv[0]), *reply;
+	const char *errstr;
+	size_t len;
+	char *line;
+	int r;
+
+	if (argv[1] != NULL)
+		json_object_object_add(req, "since", number(argv[1], 1));
+	if (call(c, req, NULL, &reply) == NULL) {
+		json_object_put(reply);
+		return 1;
+	}
+	json_object_put(reply);
+	while ((r = ctlclient_read_line(c, -1, &line, &len, &errstr)) == 1)
+		print_message(line, len);
+	/* The streamer closes the stream after a job's terminal message. */
+	return 0;
+}
+
+static int
+cmd_request(struct ctlclient *c, char **argv)
+{
+	struct json_object *req = json_tokener_parse(argv[0]), *reply;
+	const char *errstr;
+
+	if (req == NULL || !json_object_is_type(req, json_type_object)) {
+		fprintf(stderr, "maskstreamctl: the request must be a JSON "
+		    "object\n");
+		json_object_put(req);
+		return DAEMON_EXIT_USAGE;
+	}
+	if ((reply = ctlclient_call(c, req, &errstr)) == NULL) {
+		fprintf(stderr, "maskstreamctl: %s\n", errstr);
+		json_object_put(req);
+		return 1;
+	}
+	printf("%s\n", json_object_to_json_string_ext(reply,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(req);
+	json_object_put(reply);
+	return 0;
+}
+
+static const struct command *
+find_command(int argc, char **argv, int *used)
+{
+	const struct command *cmd;
+
+	for (cmd = commands; cmd->run != NULL; cmd++) {
+		*used = cmd->words[1] == NULL ? 1 : 2;
+		if (argc < *used || strcmp(argv[0], cmd->words[0]) != 0 ||
+		    (*used == 2 && strcmp(argv[1], cmd->words[1]) != 0))
+			continue;
+		if (argc - *used < cmd->minargs || argc - *used > cmd->maxargs)
+			usage();
+		return cmd;
+	}
+	usage();
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *path = DEFAULT_SOCKET, *errstr;
+	const struct command *cmd;
+	struct ctlclient c;
+	int ch, used, timeout_s = 10, r;
+
+	while ((ch = getopt(argc, argv, "s:t:")) != -1) {
+		switch (ch) {
+		case 's':
+			path = optarg;
+			break;
+		case 't':
+			if ((timeout_s = atoi(optarg)) <= 0)
+				usage();
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+	cmd = find_command(argc, argv, &used);
+	if (ctlclient_open(&c, path, MAX_LINE, timeout_s * 1000,
+	    &errstr) == -1) {
+		fprintf(stderr, "maskstreamctl: \"%s\": %s: %s\n", path,
+		    errstr, strerror(errno));
+		return 1;
+	}
+	r = cmd->run(&c, argv + used);
+	ctlclient_close(&c);
+	return r;
+}

@@ -1,0 +1,190 @@
+/*
+ * control.c: the control channel, newline-delimited JSON on a Unix
+ * socket in the same event loop (an lws raw-socket protocol).  Replies
+ * are written while the request is still being read, since lws closes a
+ * raw connection as soon as it reads the peer's end of file.  A client
+ * that keeps sending garbage is told so and then let go; after
+ * "subscribe" the connection carries the job's stream messages instead.
+ */
+#include <string.h>
+
+#include <json-c/json.h>
+#include <libwebsockets.h>
+
+#include "log.h"
+#include "ops.h"
+#include "streamer.h"
+
+#define CONTROL_MAX_BAD		10	/* bad requests in a row */
+#define CONTROL_MAX_QUEUE	(16u << 20)
+
+struct control_session {
+	struct sub		sub;
+	int			subscribed;
+	int			closing;
+	int			bad;
+	struct ndjson_reader	rd;
+	struct ndjson_writer	wr;
+};
+
+static int
+adopt(struct lws *wsi, struct control_session *cs)
+{
+	memset(cs, 0, sizeof(*cs));
+	cs->sub.kind = SUB_CONTROL;
+	cs->sub.wsi = wsi;
+	if (ndjson_reader_init(&cs->rd,
+	    (size_t)streamer->set.control_max_line) == -1 ||
+	    ndjson_writer_init(&cs->wr, CONTROL_MAX_QUEUE) == -1) {
+		log_warnx("%s: out of memory", __func__);
+		ndjson_reader_free(&cs->rd);
+		return -1;
+	}
+	streamer->ncontrol++;
+	return 0;
+}
+
+static void
+queue_reply(struct control_session *cs, struct json_object *reply)
+{
+	const char *text;
+	size_t len;
+
+	if (reply == NULL) {
+		cs->closing = 1;
+		return;
+	}
+	text = json_object_to_json_string_length(reply,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	if (ndjson_writer_put(&cs->wr, text, len) == -1) {
+		log_warnx("%s: reply of %zu bytes does not fit", __func__, len);
+		cs->closing = 1;
+	}
+	json_object_put(reply);
+}
+
+static void
+handle_line(struct control_session *cs, const char *line, size_t len)
+{
+	struct json_object *reply, *ok;
+	struct ops_result res;
+
+	reply = ops_handle(&streamer->reg, line, len, &res);
+	/* A job created, finished or cancelled changes the schedule. */
+	streamer_arm();
+	if (reply != NULL && json_object_object_get_ex(reply, "ok", &ok) &&
+	    !json_object_get_boolean(ok)) {
+		if (++cs->bad >= CONTROL_MAX_BAD)
+			cs->closing = 1;
+	} else
+		cs->bad = 0;
+	queue_reply(cs, reply);
+	if (res.subscribe != NULL && !cs->closing) {
+		if (sub_attach(&cs->sub, res.subscribe, res.has_since,
+		    res.since, res.epoch[0] != '\0' ? res.epoch : NULL) == -1)
+			cs->closing = 1;
+		else
+			cs->subscribed = 1;
+	}
+}
+
+/* Writes every queued reply now; lws keeps what the socket refuses. */
+static int
+flush(struct lws *wsi, struct control_session *cs)
+{
+	const char *p;
+	size_t n;
+
+	p = ndjson_writer_peek(&cs->wr, &n);
+	if (n == 0)
+		return 0;
+	if (lws_write(wsi, (unsigned char *)(uintptr_t)p, n,
+	    LWS_WRITE_RAW) < 0)
+		return -1;
+	ndjson_writer_consume(&cs->wr, n);
+	return 0;
+}
+
+static int
+receive(struct lws *wsi, struct control_session *cs, const void *in,
+    size_t len)
+{
+	char *line;
+	size_t n;
+	int r;
+
+	if (cs->subscribed || cs->closing)
+		return 0;	/* a subscriber's input is not read */
+	if (ndjson_reader_feed(&cs->rd, in, len) == -1)
+		r = -1;
+	else
+		while ((r = ndjson_reader_next(&cs->rd, &line, &n)) == 1 &&
+		    !cs->subscribed && !cs->closing)
+			if (n > 0)
+				handle_line(cs, line, n);
+	if (r == -1) {
+		queue_reply(cs, ops_error("line_too_long", "request longer "
+		    "than control_max_line; closing"));
+		cs->closing = 1;
+	}
+	if (flush(wsi, cs) == -1)
+		return -1;
+	if (cs->closing)
+		lws_callback_on_writable(wsi);
+	return 0;
+}
+
+static int
+writeable(struct control_session *cs)
+{
+	if (cs->closing)
+		return -1;
+	if (streamer->stopping)
+		return -1;
+	if (cs->subscribed)
+		return sub_writeable(&cs->sub);
+	return 0;
+}
+
+static void
+close_session(struct control_session *cs)
+{
+	if (cs->sub.wsi == NULL)
+		return;
+	if (cs->subscribed)
+		sub_detach(&cs->sub);
+	ndjson_reader_free(&cs->rd);
+	ndjson_writer_free(&cs->wr);
+	cs->sub.wsi = NULL;
+	streamer->ncontrol--;
+}
+
+static int
+callback_control(struct lws *wsi, enum lws_callback_reasons reason,
+    void *user, void *in, size_t len)
+{
+	struct control_session *cs = user;
+
+	switch (reason) {
+	case LWS_CALLBACK_RAW_ADOPT:
+		return adopt(wsi, cs);
+	case LWS_CALLBACK_RAW_RX:
+		return receive(wsi, cs, in, len);
+	case LWS_CALLBACK_RAW_WRITEABLE:
+		return writeable(cs);
+	case LWS_CALLBACK_RAW_CLOSE:
+		close_session(cs);
+		return 0;
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		streamer_event();
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+const struct lws_protocols control_protocols[] = {
+	{ "maskstream-control", callback_control,
+	    sizeof(struct control_session), 0, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 }
+};

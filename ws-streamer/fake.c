@@ -1,0 +1,128 @@
+/*
+ * fake.c: the fake producer.  On an absolute schedule (tick k at start +
+ * k / hz, so no drift accumulates) it emits a progress message and a
+ * generated preview, and completes the job when its duration is over.
+ * It speaks to the job only through job_emit(), as an external producer
+ * does through the control channel's "publish".
+ */
+#include <math.h>
+#include <string.h>
+
+#include "gen.h"
+#include "log.h"
+#include "streamer.h"
+
+static int
+progress_at(const struct jobspec *spec, double elapsed)
+{
+	double p;
+
+	if (spec->duration_s <= 0)
+		return 0;
+	p = floor(100.0 * elapsed / spec->duration_s);
+	return p > 100 ? 100 : (int)p;
+}
+
+static int
+emit_progress(struct registry *reg, struct job *job, double elapsed)
+{
+	const struct jobspec *spec = &job->spec;
+	const char *errstr;
+	struct msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_PROGRESS;
+	m.progress = progress_at(spec, elapsed);
+	if (spec->duration_s > 0) {
+		m.has_eta = 1;
+		m.eta_s = elapsed < spec->duration_s ?
+		    spec->duration_s - elapsed : 0;
+	}
+	if (job_emit(reg, job, &m, &errstr) == -1) {
+		log_warnx("%s: job %s: %s", __func__, job->id, errstr);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+emit_preview(struct registry *reg, struct job *job, uint64_t tick)
+{
+	const struct jobspec *spec = &job->spec;
+	struct gen_params gp;
+	const char *errstr;
+	struct msg m;
+
+	gp.seed = (uint64_t)spec->seed;
+	memcpy(gp.shape, spec->pshape, sizeof(gp.shape));
+	gp.continuous = spec->duration_s <= 0;
+	gen_mask(&gp, tick, job->progress, reg->scratch);
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_PREVIEW;
+	m.scale = spec->scale;
+	memcpy(m.shape, spec->pshape, sizeof(m.shape));
+	m.encoding = MSG_ENC_BASE64;
+	m.payload = reg->scratch;
+	m.payload_len = (size_t)msg_shape_voxels(spec->pshape);
+	if (job_emit(reg, job, &m, &errstr) == -1) {
+		log_warnx("%s: job %s: %s", __func__, job->id, errstr);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+fail(struct registry *reg, struct job *job)
+{
+	const char *errstr;
+	struct msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_ERROR;
+	strcpy(m.code, "producer_failed");
+	strcpy(m.message, "the preview generator could not emit a message");
+	if (job_emit(reg, job, &m, &errstr) == -1)
+		job_cancel(reg, job);
+}
+
+static int64_t
+tick_time(const struct job *job, uint64_t tick)
+{
+	return job->start_mono + (int64_t)llround(tick * 1e6 / job->spec.hz);
+}
+
+void
+fake_tick(struct registry *reg, struct job *job, int64_t now_mono)
+{
+	const struct jobspec *spec = &job->spec;
+	double elapsed = job->tick / spec->hz;
+	int64_t next;
+
+	if (emit_progress(reg, job, elapsed) == -1 ||
+	    emit_preview(reg, job, job->tick) == -1) {
+		fail(reg, job);
+		return;
+	}
+	if (spec->duration_s > 0 && elapsed >= spec->duration_s) {
+		struct msg m;
+		const char *errstr;
+
+		memset(&m, 0, sizeof(m));
+		m.type = MSG_COMPLETED;
+		m.state = JOB_SUCCEEDED;
+		if (job_emit(reg, job, &m, &errstr) == -1)
+			fail(reg, job);
+		return;
+	}
+	job->tick++;
+	next = tick_time(job, job->tick);
+	if (next < now_mono) {
+		/* The loop fell behind: skip the missed ticks, no burst. */
+		job->tick = (uint64_t)ceil((now_mono - job->start_mono) *
+		    spec->hz / 1e6);
+		next = tick_time(job, job->tick);
+	}
+	if (sched_set(&reg->sched, &job->due, next) == -1)
+		fail(reg, job);
+}

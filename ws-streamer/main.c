@@ -1,0 +1,438 @@
+/*
+ * main.c: ws-streamer's start, event loop and end.  It reads the
+ * configuration, creates the sockets (WebSocket on a Unix socket and
+ * optionally TCP, control on a second Unix socket) in one libwebsockets
+ * context, drops privileges, and serves until SIGTERM; SIGHUP reloads.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libwebsockets.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "pidfile.h"
+#include "streamer.h"
+#include "unixsock.h"
+
+#define DEFAULT_CONFIG		"/etc/maskstream/ws-streamer.conf"
+#define SHUTDOWN_GRACE_US	(3 * 1000000)
+
+/* Settings given on the command line win over the file, also on reload. */
+struct flags {
+	const char	*config;
+	const char	*ws_socket;
+	const char	*ws_listen;
+	const char	*control_socket;
+	const char	*pidfile;
+	int		 debug;
+	int		 foreground;
+	int		 check_only;
+};
+
+static struct streamer		 the_streamer;
+struct streamer			*streamer = &the_streamer;
+static struct flags		 flags;
+static volatile sig_atomic_t	 got_term;
+static volatile sig_atomic_t	 got_hup;
+static lws_sorted_usec_list_t	 sched_sul;
+static lws_sorted_usec_list_t	 grace_sul;
+static int			 grace_over;
+static lws_retry_bo_t		 retry;
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: ws-streamer [-dnv] [-c control_socket] "
+	    "[-f config] [-l host:port]\n"
+	    "                   [-p pidfile] [-s ws_socket]\n");
+	exit(DAEMON_EXIT_USAGE);
+}
+
+static void
+replace(char **dst, const char *src)
+{
+	if (src == NULL)
+		return;
+	free(*dst);
+	if ((*dst = strdup(src)) == NULL)
+		fatal("%s: strdup", __func__);
+}
+
+/* Defaults, then the file, then the flags; 0, or -1 with err. */
+static int
+load_settings(struct settings *set, char *err, size_t errlen)
+{
+	const char *path = flags.config;
+
+	settings_defaults(set);
+	if (path == NULL && access(DEFAULT_CONFIG, F_OK) == 0)
+		path = DEFAULT_CONFIG;
+	if (path != NULL && settings_load(set, path, err, errlen) == -1)
+		return -1;
+	replace(&set->ws_socket, flags.ws_socket);
+	replace(&set->ws_listen, flags.ws_listen);
+	replace(&set->control_socket, flags.control_socket);
+	replace(&set->pidfile, flags.pidfile);
+	if (flags.debug)
+		replace(&set->log_level, "debug");
+	return settings_check(set, err, errlen);
+}
+
+static void
+apply_log_settings(const struct settings *set)
+{
+	enum log_level level = LOG_LEVEL_INFO;
+
+	if (log_level_parse(set->log_level, &level) == -1)
+		log_warnx("unknown log_level \"%s\", using info",
+		    set->log_level);
+	/* A daemon has no stderr left: it logs to syslog. */
+	log_init("ws-streamer", set->syslog || !flags.foreground, level);
+}
+
+static void
+lws_log(int level, const char *line)
+{
+	size_t n = strcspn(line, "\n");
+
+	if (level & LLL_ERR)
+		log_warnx("lws: %.*s", (int)n, line);
+	else
+		log_debug("lws: %.*s", (int)n, line);
+}
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_term = 1;
+	if (streamer->ctx != NULL)
+		lws_cancel_service(streamer->ctx);
+}
+
+static void
+setup_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/*
+ * Settings that take effect on SIGHUP.  Socket paths, the pidfile and
+ * the user are fixed at start: changing them needs a restart.
+ */
+static void
+reload(void)
+{
+	struct settings next, *cur = &streamer->set;
+	struct registry *reg = &streamer->reg;
+	char err[512];
+
+	if (load_settings(&next, err, sizeof(err)) == -1) {
+		log_warnx("reload: %s; keeping the running configuration",
+		    err);
+		settings_free(&next);
+		return;
+	}
+	replace(&next.ws_socket, cur->ws_socket);
+	replace(&next.control_socket, cur->control_socket);
+	free(next.ws_listen);
+	next.ws_listen = cur->ws_listen != NULL ? strdup(cur->ws_listen) : NULL;
+	settings_free(cur);
+	*cur = next;
+	apply_log_settings(cur);
+	reg->max_running = (size_t)cur->max_jobs;
+	reg->max_finished = (size_t)cur->max_finished;
+	reg->retention_us = cur->retention_s * 1000000;
+	log_info("reload: configuration reloaded (socket paths, pidfile "
+	    "and user need a restart)");
+}
+
+static void
+grace_expired(lws_sorted_usec_list_t *sul)
+{
+	(void)sul;
+	grace_over = 1;
+}
+
+/* Runs in the loop after lws_cancel_service(): signals, at most once each. */
+void
+streamer_event(void)
+{
+	if (got_hup) {
+		got_hup = 0;
+		reload();
+	}
+	if (got_term && !streamer->stopping) {
+		streamer->stopping = 1;
+		log_info("shutting down: closing %zu WebSocket and %zu "
+		    "control connections", streamer->nconns,
+		    streamer->ncontrol);
+		lws_callback_on_writable_all_protocol(streamer->ctx,
+		    &ws_protocols[0]);
+		lws_callback_on_writable_all_protocol(streamer->ctx,
+		    &control_protocols[0]);
+		lws_sul_schedule(streamer->ctx, 0, &grace_sul, grace_expired,
+		    SHUTDOWN_GRACE_US);
+	}
+}
+
+static void
+sched_fire(lws_sorted_usec_list_t *sul)
+{
+	(void)sul;
+	job_run_due(&streamer->reg, now_mono_us());
+	streamer_arm();
+}
+
+/* Arms the one timer for the earliest due job. */
+void
+streamer_arm(void)
+{
+	struct sched_item *it = sched_peek(&streamer->reg.sched);
+	int64_t delay;
+
+	if (it == NULL) {
+		lws_sul_cancel(&sched_sul);
+		return;
+	}
+	delay = it->due - now_mono_us();
+	lws_sul_schedule(streamer->ctx, 0, &sched_sul, sched_fire,
+	    delay > 0 ? delay : 0);
+}
+
+static int
+parse_listen(const char *spec, char *host, size_t hostlen, int *port)
+{
+	const char *colon = strrchr(spec, ':');
+	char *end;
+	long p;
+
+	if (colon == NULL || colon == spec ||
+	    (size_t)(colon - spec) >= hostlen)
+		return -1;
+	errno = 0;
+	p = strtol(colon + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || p < 1 || p > 65535)
+		return -1;
+	memcpy(host, spec, (size_t)(colon - spec));
+	host[colon - spec] = '\0';
+	*port = (int)p;
+	return 0;
+}
+
+static void
+set_socket_access(const char *path, const struct settings *set)
+{
+	struct group *gr;
+
+	if (chmod(path, set->socket_mode) == -1)
+		fatal("chmod \"%s\"", path);
+	if (set->socket_group == NULL)
+		return;
+	if ((gr = getgrnam(set->socket_group)) == NULL)
+		fatalx("socket_group \"%s\": no such group", set->socket_group);
+	if (chown(path, (uid_t)-1, gr->gr_gid) == -1)
+		fatal("chown \"%s\"", path);
+}
+
+static void
+unix_vhost(const char *name, const char *path,
+    const struct lws_protocols *protocols, int raw)
+{
+	const struct settings *set = &streamer->set;
+	struct lws_context_creation_info info;
+	const char *errstr;
+	mode_t old;
+
+	if (unixsock_prepare(path, &errstr) == -1)
+		fatalx("%s socket \"%s\": %s", name, path, errstr);
+	memset(&info, 0, sizeof(info));
+	info.vhost_name = name;
+	info.options = LWS_SERVER_OPTION_UNIX_SOCK;
+	info.iface = path;
+	info.protocols = protocols;
+	if (raw) {
+		info.options |= LWS_SERVER_OPTION_ADOPT_APPLY_LISTEN_ACCEPT_CONFIG;
+		info.listen_accept_role = "raw-skt";
+		info.listen_accept_protocol = protocols[0].name;
+	} else
+		info.retry_and_idle_policy = &retry;
+	/* Never a moment with the socket open to everyone. */
+	old = umask(~set->socket_mode & 0777);
+	if (lws_create_vhost(streamer->ctx, &info) == NULL)
+		fatalx("%s socket \"%s\": cannot listen", name, path);
+	umask(old);
+	set_socket_access(path, set);
+	log_info("%s: listening on \"%s\"", name, path);
+}
+
+static void
+tcp_vhost(const char *spec)
+{
+	struct lws_context_creation_info info;
+	char host[256];
+	int port;
+
+	if (parse_listen(spec, host, sizeof(host), &port) == -1)
+		fatalx("ws_listen \"%s\": host:port expected", spec);
+	memset(&info, 0, sizeof(info));
+	info.vhost_name = "ws-tcp";
+	info.iface = host;
+	info.port = port;
+	info.protocols = ws_protocols;
+	info.retry_and_idle_policy = &retry;
+	if (lws_create_vhost(streamer->ctx, &info) == NULL)
+		fatalx("ws_listen \"%s\": cannot listen", spec);
+	log_info("ws-tcp: listening on %s", spec);
+}
+
+static void
+create_context(void)
+{
+	const struct settings *set = &streamer->set;
+	struct lws_context_creation_info info;
+
+	lws_set_log_level(LLL_ERR | LLL_WARN, lws_log);
+	memset(&info, 0, sizeof(info));
+	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.uid = (uid_t)-1;
+	info.gid = (gid_t)-1;
+	if ((streamer->ctx = lws_create_context(&info)) == NULL)
+		fatalx("cannot create the libwebsockets context");
+	retry.secs_since_valid_ping = (uint16_t)set->ping_s;
+	retry.secs_since_valid_hangup = (uint16_t)set->hangup_s;
+	if (set->ws_socket != NULL)
+		unix_vhost("ws", set->ws_socket, ws_protocols, 0);
+	if (set->ws_listen != NULL)
+		tcp_vhost(set->ws_listen);
+	unix_vhost("control", set->control_socket, control_protocols, 1);
+}
+
+static void
+parse_flags(int argc, char **argv)
+{
+	int ch;
+
+	flags.foreground = 1;
+	while ((ch = getopt(argc, argv, "c:df:hl:np:s:v")) != -1) {
+		switch (ch) {
+		case 'c': flags.control_socket = optarg; break;
+		case 'd': flags.foreground = 0; break;
+		case 'f': flags.config = optarg; break;
+		case 'l': flags.ws_listen = optarg; break;
+		case 'n': flags.check_only = 1; break;
+		case 'p': flags.pidfile = optarg; break;
+		case 's': flags.ws_socket = optarg; break;
+		case 'v': flags.debug = 1; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+}
+
+static struct pidfile *
+lock_pidfile(const char *path)
+{
+	struct pidfile *pf;
+	const char *errstr;
+	pid_t other;
+
+	if (pidfile_open(path, &pf, &other, &errstr) == 0)
+		return pf;
+	if (errno == EEXIST) {
+		log_warnx("already running as pid %ld (pidfile \"%s\")",
+		    (long)other, path);
+		exit(DAEMON_EXIT_ALREADY_RUNNING);
+	}
+	log_warnx("pidfile \"%s\": %s", path, errstr);
+	exit(DAEMON_EXIT_CANTCREAT);
+}
+
+static void
+serve(void)
+{
+	while (lws_service(streamer->ctx, 0) >= 0) {
+		if (streamer->stopping && (grace_over ||
+		    streamer->nconns + streamer->ncontrol == 0))
+			break;
+	}
+}
+
+static void
+cleanup(struct pidfile *pf)
+{
+	const struct settings *set = &streamer->set;
+
+	lws_context_destroy(streamer->ctx);
+	registry_free(&streamer->reg);
+	if (set->ws_socket != NULL)
+		unlink(set->ws_socket);
+	unlink(set->control_socket);
+	if (pf != NULL)
+		pidfile_remove(pf);
+	settings_free(&streamer->set);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct settings *set = &streamer->set;
+	struct pidfile *pf = NULL;
+	const char *errstr;
+	char err[512];
+
+	daemon_guard_fds();
+	log_init("ws-streamer", 0, LOG_LEVEL_INFO);
+	parse_flags(argc, argv);
+	if (load_settings(set, err, sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		exit(DAEMON_EXIT_CONFIG);
+	}
+	if (flags.check_only) {
+		printf("configuration OK\n");
+		exit(DAEMON_EXIT_OK);
+	}
+	apply_log_settings(set);
+	if (set->pidfile != NULL)
+		pf = lock_pidfile(set->pidfile);
+	if (registry_init(&streamer->reg, set) == -1)
+		fatalx("out of memory for the job registry");
+	streamer->reg.wake = sub_wake_job;
+	streamer->reg.dropping = sub_job_dropping;
+	setup_signals();
+	create_context();
+	if (!flags.foreground && daemon_detach() == -1)
+		fatal("cannot become a daemon");
+	if (pf != NULL && pidfile_write(pf) == -1)
+		fatal("pidfile \"%s\"", set->pidfile);
+	if (daemon_drop_privileges(set->user, &errstr) == -1)
+		fatalx("user \"%s\": %s", set->user, errstr);
+	log_info("ready: epoch %s, up to %lld running jobs",
+	    streamer->reg.epoch, set->max_jobs);
+	serve();
+	log_info("stopped");
+	cleanup(pf);
+	return DAEMON_EXIT_OK;
+}

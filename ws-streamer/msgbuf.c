@@ -1,0 +1,70 @@
+/*
+ * msgbuf.c: reference-counted encoded messages.  The streamer encodes a
+ * message once per job, and every subscriber writes from the same bytes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <libwebsockets.h>
+
+#include "msgbuf.h"
+
+static struct msgbuf *
+alloc(enum msg_type type, int64_t seq, const char *json, size_t len)
+{
+	struct msgbuf *b;
+
+	b = malloc(sizeof(*b) + LWS_PRE + len + 2);
+	if (b == NULL)
+		return NULL;
+	b->refs = 1;
+	b->type = type;
+	b->seq = seq;
+	b->preview_no = 0;
+	b->len = len;
+	b->json = b->data + LWS_PRE;
+	memcpy(b->json, json, len);
+	b->json[len] = '\n';
+	b->json[len + 1] = '\0';
+	return b;
+}
+
+struct msgbuf *
+msgbuf_from_json(enum msg_type type, int64_t seq, const char *json,
+    size_t len)
+{
+	return alloc(type, seq, json, len);
+}
+
+struct msgbuf *
+msgbuf_encode(const struct msg *m, uint64_t preview_no, const char **errstr)
+{
+	struct msgbuf *b;
+	size_t len;
+	char *json;
+
+	if ((json = msg_encode(m, &len, errstr)) == NULL)
+		return NULL;
+	b = alloc(m->type, m->seq, json, len);
+	free(json);
+	if (b == NULL) {
+		*errstr = "out of memory";
+		return NULL;
+	}
+	b->preview_no = m->type == MSG_PREVIEW ? preview_no : 0;
+	return b;
+}
+
+struct msgbuf *
+msgbuf_ref(struct msgbuf *b)
+{
+	b->refs++;
+	return b;
+}
+
+void
+msgbuf_unref(struct msgbuf *b)
+{
+	if (b != NULL && --b->refs == 0)
+		free(b);
+}

@@ -1,0 +1,255 @@
+/*
+ * sub.c: subscribers, the part of the streamer that turns a job's ring
+ * into writes.  WebSocket and control-channel subscribers share it: each
+ * gets an introduction (status, the latest preview, the end if the job is
+ * over), then the live messages, skipping stale ones when it is slow.
+ * A message is written from the job's shared buffer, in fragments of at
+ * most SUB_FRAGMENT bytes, one lws_write() per WRITEABLE callback, so a
+ * slow subscriber holds at most one message and one fragment in flight.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <libwebsockets.h>
+
+#include "log.h"
+#include "streamer.h"
+
+#define SUB_FRAGMENT	(64 * 1024)
+
+/* Fragments are staged here when lws needs headroom before them. */
+static unsigned char scratch[LWS_PRE + SUB_FRAGMENT];
+
+static struct msgbuf *
+status_message(const struct job *job, int resumed)
+{
+	struct msgbuf *b;
+	const char *errstr;
+	struct msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_STATUS;
+	memcpy(m.job_id, job->id, sizeof(m.job_id));
+	m.seq = job->seq;
+	m.ts_us = now_wall_us();
+	m.state = job->state;
+	m.progress = job->progress;
+	memcpy(m.shape, job->spec.shape, sizeof(m.shape));
+	snprintf(m.epoch, sizeof(m.epoch), "%s", streamer->reg.epoch);
+	m.resumed = resumed;
+	if ((b = msgbuf_encode(&m, 0, &errstr)) == NULL)
+		log_warnx("%s: job %s: %s", __func__, job->id, errstr);
+	return b;
+}
+
+/*
+ * Attaches s to job.  With has_since, and the epoch the client saw
+ * matching this run, the messages after since are replayed when the ring
+ * still holds them all; otherwise the client gets a fresh snapshot.
+ */
+int
+sub_attach(struct sub *s, struct job *job, int has_since, int64_t since,
+    const char *epoch)
+{
+	int resumed = has_since && since <= job->seq &&
+	    (epoch == NULL || strcmp(epoch, streamer->reg.epoch) == 0) &&
+	    ring_holds_after(&job->ring, since);
+	struct msgbuf *status;
+
+	if ((status = status_message(job, resumed)) == NULL)
+		return -1;
+	s->job = job;
+	s->intro[s->nintro++] = status;
+	if (resumed) {
+		s->sent = since;
+		s->replay_until = job->seq;
+	} else {
+		if (job->latest_preview != NULL)
+			s->intro[s->nintro++] = msgbuf_ref(job->latest_preview);
+		if (job->terminal != NULL)
+			s->intro[s->nintro++] = msgbuf_ref(job->terminal);
+		s->sent = job->seq;
+	}
+	TAILQ_INSERT_TAIL(&job->subs, s, entry);
+	job->nsubs++;
+	lws_callback_on_writable(s->wsi);
+	return 0;
+}
+
+void
+sub_detach(struct sub *s)
+{
+	struct job *job = s->job;
+
+	while (s->intro_pos < s->nintro)
+		msgbuf_unref(s->intro[s->intro_pos++]);
+	msgbuf_unref(s->cur);
+	s->cur = NULL;
+	if (job == NULL)
+		return;
+	TAILQ_REMOVE(&job->subs, s, entry);
+	job->nsubs--;
+	s->job = NULL;
+	job_trim(job);
+}
+
+/* Asks every subscriber of job to write; flags the ones stuck too long. */
+void
+sub_wake_job(struct job *job)
+{
+	int64_t limit = now_mono_us() - streamer->set.slow_s * 1000000;
+	struct sub *s;
+
+	TAILQ_FOREACH(s, &job->subs, entry) {
+		if (s->cur != NULL && s->cur_since < limit && !s->close_code) {
+			log_info("%s: job %s: closing a subscriber that took "
+			    "more than %llds for one message", __func__,
+			    job->id, streamer->set.slow_s);
+			s->close_code = 4001;
+			streamer->reg.stats.slow_closed++;
+			/* If it never drains, drop it without a close frame. */
+			lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, 5);
+		}
+		lws_callback_on_writable(s->wsi);
+	}
+}
+
+/* The job is being forgotten: its subscribers are told and let go. */
+void
+sub_job_dropping(struct job *job)
+{
+	struct sub *s;
+
+	while ((s = TAILQ_FIRST(&job->subs)) != NULL) {
+		sub_detach(s);
+		if (!s->done)
+			s->close_code = 4500;
+		lws_callback_on_writable(s->wsi);
+	}
+}
+
+static void
+start(struct sub *s, struct msgbuf *b)
+{
+	s->cur = b;
+	s->off = 0;
+	s->cur_since = now_mono_us();
+	if (b->type == MSG_COMPLETED || b->type == MSG_ERROR)
+		s->done = 1;
+	if (b->type != MSG_PREVIEW)
+		return;
+	if (s->last_preview_no != 0 && b->preview_no > s->last_preview_no + 1)
+		s->skipped = b->preview_no - s->last_preview_no - 1;
+	s->last_preview_no = b->preview_no;
+	streamer->reg.stats.previews_skipped += s->skipped;
+}
+
+/* Picks the next message to write; 0 when there is none yet. */
+static int
+pick(struct sub *s)
+{
+	struct msgbuf *b;
+
+	if (s->intro_pos < s->nintro) {
+		/* The reference moves from intro to cur. */
+		start(s, s->intro[s->intro_pos++]);
+		return 1;
+	}
+	if (s->job == NULL || s->done)
+		return 0;
+	b = ring_next(&s->job->ring, s->sent, s->replay_until);
+	if (b == NULL)
+		return 0;
+	s->sent = b->seq;
+	start(s, msgbuf_ref(b));
+	return 1;
+}
+
+/*
+ * A message goes out as its JSON with, when previews were skipped, the
+ * closing '}' replaced by ',"skipped":N}', and on the control channel a
+ * '\n'.  Copies bytes [from, from + max) of that into dst.
+ */
+static size_t
+stage(const struct sub *s, size_t from, unsigned char *dst, size_t max,
+    size_t *total)
+{
+	char tail[48];
+	size_t body = s->cur->len, tlen = 0, n = 0, k;
+
+	if (s->skipped > 0) {
+		body--;
+		tlen = (size_t)snprintf(tail, sizeof(tail), ",\"skipped\":%llu}",
+		    (unsigned long long)s->skipped);
+	}
+	if (s->kind == SUB_CONTROL)
+		tail[tlen++] = '\n';
+	*total = body + tlen;
+	if (from < body) {
+		n = body - from < max ? body - from : max;
+		memcpy(dst, s->cur->json + from, n);
+	}
+	for (k = from + n - body; n < max && from + n < *total; n++, k++)
+		dst[n] = (unsigned char)tail[k];
+	return n;
+}
+
+/* Writes the next fragment of cur.  Returns 1 when cur is complete. */
+static int
+write_fragment(struct sub *s)
+{
+	enum lws_write_protocol proto;
+	unsigned char *p = scratch + LWS_PRE;
+	size_t n, total;
+	int last;
+
+	if (s->off == 0 && s->skipped == 0 && s->cur->len <= SUB_FRAGMENT) {
+		/* The common case: the shared buffer, as it is. */
+		p = s->cur->json;
+		n = total = s->cur->len + (s->kind == SUB_CONTROL);
+	} else
+		n = stage(s, s->off, p, SUB_FRAGMENT, &total);
+	last = s->off + n == total;
+	if (s->kind == SUB_CONTROL)
+		proto = LWS_WRITE_RAW;
+	else {
+		proto = s->off == 0 ? LWS_WRITE_TEXT : LWS_WRITE_CONTINUATION;
+		if (!last)
+			proto |= LWS_WRITE_NO_FIN;
+	}
+	if (lws_write(s->wsi, p, n, proto) < (int)n)
+		return -1;
+	s->off += n;
+	streamer->reg.stats.bytes_sent += n;
+	return last;
+}
+
+/*
+ * Handles a WRITEABLE callback.  Returns 0 to keep the connection, -1 to
+ * close it (the caller sets no reason; for WebSockets it is set here).
+ */
+int
+sub_writeable(struct sub *s)
+{
+	int r;
+
+	if (s->close_code != 0 || (s->cur == NULL && !pick(s))) {
+		if (s->close_code == 0 && !s->done)
+			return 0;
+		if (s->kind == SUB_WS)
+			lws_close_reason(s->wsi, s->close_code ?
+			    (enum lws_close_status)s->close_code :
+			    LWS_CLOSE_STATUS_NORMAL, NULL, 0);
+		return -1;
+	}
+	if ((r = write_fragment(s)) == -1)
+		return -1;
+	if (r == 1) {
+		streamer->reg.stats.messages_sent++;
+		msgbuf_unref(s->cur);
+		s->cur = NULL;
+		s->skipped = 0;
+	}
+	lws_callback_on_writable(s->wsi);
+	return 0;
+}
