@@ -62,6 +62,17 @@ origin_allowed(struct lws *wsi)
 	return 0;
 }
 
+/*
+ * A query argument's value.  lws copies "name=value" into buf and points
+ * past the name; an argument longer than buf is cut, which the checks of
+ * the value then refuse.
+ */
+static const char *
+query_arg(struct lws *wsi, const char *name, char *buf, int len)
+{
+	return lws_get_urlarg_by_name(wsi, name, buf, len);
+}
+
 static int
 check_token(struct lws *wsi, const struct job *job, struct ws_request *r)
 {
@@ -74,11 +85,8 @@ check_token(struct lws *wsi, const struct job *job, struct ws_request *r)
 		if (wsreq_bearer(hdr, &tok, &len) == -1)
 			return refuse(r, 401, "Authorization must be "
 			    "\"Bearer <token>\"");
-	} else if (lws_get_urlarg_by_name(wsi, "token=", arg,
-	    sizeof(arg)) != NULL) {
-		tok = arg;
-		len = strlen(arg);
-	}
+	} else if ((tok = query_arg(wsi, "token=", arg, sizeof(arg))) != NULL)
+		len = strlen(tok);
 	if (tok == NULL)
 		return refuse(r, 401, "this job needs its token");
 	if (!id_token_equal(job->token, tok, len))
@@ -89,17 +97,20 @@ check_token(struct lws *wsi, const struct job *job, struct ws_request *r)
 static int
 check_query(struct lws *wsi, struct ws_request *r)
 {
-	char arg[64];
+	char arg[128];
+	const char *v;
 
-	if (lws_get_urlarg_by_name(wsi, "since=", arg, sizeof(arg)) != NULL) {
-		if (wsreq_since(arg, &r->since) == -1)
+	if ((v = query_arg(wsi, "since=", arg, sizeof(arg))) != NULL) {
+		if (wsreq_since(v, &r->since) == -1)
 			return refuse(r, 400, "since must be an integer "
 			    "0..2^53-1");
 		r->has_since = 1;
 	}
-	if (lws_get_urlarg_by_name(wsi, "epoch=", r->epoch,
-	    sizeof(r->epoch)) != NULL && wsreq_epoch(r->epoch) == -1)
-		return refuse(r, 400, "malformed epoch");
+	if ((v = query_arg(wsi, "epoch=", arg, sizeof(arg))) != NULL) {
+		if (wsreq_epoch(v) == -1)
+			return refuse(r, 400, "malformed epoch");
+		strcpy(r->epoch, v);
+	}
 	return 0;
 }
 

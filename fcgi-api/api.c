@@ -1,0 +1,436 @@
+/*
+ * api.c: the REST API of maskstream (docs/protocol.md, "REST API"),
+ * independent of FastCGI: routing, authentication, validation, and the
+ * mapping of the streamer's answers to HTTP statuses.  Every request
+ * gets a JSON answer; the handler keeps no job state of its own.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "api.h"
+#include "id.h"
+#include "jobspec.h"
+
+#define JOBS_PATH	"/api/jobs"
+#define JSON_DEPTH	16
+
+/* Who is asking: nobody, a holder of an API key, or of some token. */
+enum caller {
+	CALLER_NONE,
+	CALLER_KEY,
+	CALLER_TOKEN,
+	CALLER_BAD		/* malformed Authorization */
+};
+
+struct status_text {
+	int		 status;
+	const char	*text;
+};
+
+static const struct status_text statuses[] = {
+	{ 200, "OK" }, { 201, "Created" }, { 202, "Accepted" },
+	{ 400, "Bad Request" }, { 401, "Unauthorized" },
+	{ 403, "Forbidden" }, { 404, "Not Found" },
+	{ 405, "Method Not Allowed" }, { 409, "Conflict" },
+	{ 411, "Length Required" }, { 413, "Content Too Large" },
+	{ 415, "Unsupported Media Type" }, { 500, "Internal Server Error" },
+	{ 502, "Bad Gateway" }, { 503, "Service Unavailable" },
+	{ 0, NULL }
+};
+
+const char *
+api_status_text(int status)
+{
+	const struct status_text *s;
+
+	for (s = statuses; s->text != NULL; s++)
+		if (s->status == status)
+			return s->text;
+	return "Unknown";
+}
+
+void
+api_error(struct api_response *res, int status, const char *code,
+    const char *message)
+{
+	struct json_object *e = json_object_new_object();
+
+	json_object_put(res->body);
+	res->status = status;
+	json_object_object_add(e, "code", json_object_new_string(code));
+	json_object_object_add(e, "message", json_object_new_string(message));
+	res->body = json_object_new_object();
+	json_object_object_add(res->body, "error", e);
+}
+
+static void
+unavailable(struct api_response *res)
+{
+	api_error(res, 503, "unavailable", "the streamer is not reachable; "
+	    "retry later");
+	res->retry_after = API_RETRY_AFTER;
+}
+
+static void
+ok(struct api_response *res, int status, struct json_object *body)
+{
+	json_object_put(res->body);
+	res->status = status;
+	res->body = body;
+}
+
+/* The streamer's error codes as HTTP statuses. */
+static int
+status_of(const char *code)
+{
+	static const struct { const char *code; int status; } map[] = {
+		{ "bad_request", 400 }, { "invalid_job", 400 },
+		{ "forbidden", 403 }, { "not_found", 404 },
+		{ "conflict", 409 }, { "too_many_jobs", 503 },
+		{ NULL, 0 }
+	};
+	int i;
+
+	for (i = 0; map[i].code != NULL; i++)
+		if (strcmp(map[i].code, code) == 0)
+			return map[i].status;
+	return 502;
+}
+
+/*
+ * Sends req to the streamer.  Returns its reply's value under key, owned
+ * by *reply, or NULL with res filled in with the right error.
+ */
+static struct json_object *
+call(const struct api_backend *be, struct json_object *req, const char *key,
+    struct json_object **reply, struct api_response *res)
+{
+	struct json_object *v, *err, *code, *msg;
+
+	if ((*reply = be->call(be->arg, req)) == NULL) {
+		unavailable(res);
+		return NULL;
+	}
+	if (json_object_object_get_ex(*reply, "ok", &v) &&
+	    json_object_get_boolean(v) &&
+	    json_object_object_get_ex(*reply, key, &v))
+		return v;
+	if (json_object_object_get_ex(*reply, "error", &err) &&
+	    json_object_object_get_ex(err, "code", &code) &&
+	    json_object_object_get_ex(err, "message", &msg)) {
+		const char *c = json_object_get_string(code);
+
+		api_error(res, status_of(c), c, json_object_get_string(msg));
+		if (strcmp(c, "too_many_jobs") == 0)
+			res->retry_after = API_RETRY_AFTER;
+	} else
+		api_error(res, 502, "bad_gateway", "the streamer answered "
+		    "something unexpected");
+	return NULL;
+}
+
+static struct json_object *
+request(const char *op)
+{
+	struct json_object *r = json_object_new_object();
+
+	json_object_object_add(r, "op", json_object_new_string(op));
+	return r;
+}
+
+/* The bearer credential, if any, and what it is. */
+static enum caller
+identify(const struct api_request *req, struct api_keys *keys,
+    const char **cred, size_t *len)
+{
+	const char *a = req->authorization;
+
+	*cred = NULL;
+	*len = 0;
+	if (a == NULL || *a == '\0')
+		return CALLER_NONE;
+	if (strncasecmp(a, "Bearer ", 7) != 0)
+		return CALLER_BAD;
+	for (a += 7; *a == ' '; a++)
+		;
+	*cred = a;
+	*len = strcspn(a, " ");
+	if (*len == 0 || a[*len] != '\0')
+		return CALLER_BAD;
+	if (keys_match(keys, a, *len))
+		return CALLER_KEY;
+	return CALLER_TOKEN;
+}
+
+static void
+need_auth(struct api_response *res, const char *message)
+{
+	api_error(res, 401, "unauthorized", message);
+	res->www_authenticate = "Bearer";
+}
+
+/* Creating and listing are open unless API keys are configured. */
+static int
+allow_collection(const struct api_request *req, struct api_keys *keys,
+    struct api_response *res)
+{
+	const char *cred;
+	size_t len;
+	enum caller who = identify(req, keys, &cred, &len);
+
+	if (!keys->enabled || who == CALLER_KEY)
+		return 1;
+	if (who == CALLER_NONE)
+		need_auth(res, "an API key is needed: Authorization: Bearer "
+		    "<key>");
+	else if (who == CALLER_BAD)
+		need_auth(res, "Authorization must be \"Bearer <key>\"");
+	else
+		api_error(res, 403, "forbidden", "not a valid API key");
+	return 0;
+}
+
+static struct json_object *
+parse_body(const struct api_request *req, struct api_response *res)
+{
+	struct json_tokener *tok = json_tokener_new_ex(JSON_DEPTH);
+	struct json_object *obj = NULL;
+
+	if (tok == NULL) {
+		api_error(res, 500, "internal", "out of memory");
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+	    JSON_TOKENER_VALIDATE_UTF8);
+	obj = json_tokener_parse_ex(tok, req->body, (int)req->length);
+	if (obj == NULL || json_tokener_get_error(tok) != json_tokener_success ||
+	    strspn(req->body + tok->char_offset, " \t\r\n") !=
+	    req->length - (size_t)tok->char_offset) {
+		json_object_put(obj);
+		obj = NULL;
+		api_error(res, 400, "invalid_json", "the body is not valid "
+		    "JSON");
+	}
+	json_tokener_free(tok);
+	return obj;
+}
+
+/* Content-Type must be JSON; charset and other parameters may follow. */
+static int
+is_json(const char *type)
+{
+	size_t n = sizeof("application/json") - 1;
+
+	return type != NULL && strncasecmp(type, "application/json", n) == 0 &&
+	    (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
+}
+
+static void
+create_job(const struct api_request *req, const struct api_backend *be,
+    size_t body_max, struct api_response *res)
+{
+	struct json_object *body, *r, *reply, *job;
+	struct jobspec spec;
+	char err[256];
+
+	if (!req->has_length) {
+		api_error(res, 411, "length_required", "a Content-Length is "
+		    "needed");
+		return;
+	}
+	if (req->length > body_max) {
+		api_error(res, 413, "body_too_large", "the body is over the "
+		    "size limit");
+		return;
+	}
+	if (!is_json(req->content_type)) {
+		api_error(res, 415, "unsupported_media_type", "the body must "
+		    "be application/json");
+		return;
+	}
+	if ((body = parse_body(req, res)) == NULL)
+		return;
+	/* Checked here too, so a bad request never costs the streamer. */
+	if (jobspec_parse(body, &spec, err, sizeof(err)) == -1) {
+		json_object_put(body);
+		api_error(res, 400, "invalid_field", err);
+		return;
+	}
+	r = request("create");
+	json_object_object_add(r, "job", body);
+	if ((job = call(be, r, "job", &reply, res)) != NULL) {
+		snprintf(res->location, sizeof(res->location), "%s/%s",
+		    JOBS_PATH, json_object_get_string(json_object_object_get(
+		    job, "id")));
+		ok(res, 201, json_object_get(job));
+	}
+	json_object_put(reply);
+}
+
+static int
+parse_limit(const char *query, int64_t *limit)
+{
+	const char *p;
+	char *end;
+	long v;
+
+	*limit = 100;
+	for (p = query; p != NULL && *p != '\0'; p += strcspn(p, "&"),
+	    p += *p == '&') {
+		if (strncmp(p, "limit=", 6) != 0)
+			continue;
+		v = strtol(p + 6, &end, 10);
+		if (end == p + 6 || (*end != '\0' && *end != '&') || v < 1 ||
+		    v > 1000)
+			return -1;
+		*limit = v;
+	}
+	return 0;
+}
+
+static void
+list_jobs(const struct api_request *req, const struct api_backend *be,
+    struct api_response *res)
+{
+	struct json_object *r, *reply, *jobs, *body;
+	int64_t limit;
+
+	if (parse_limit(req->query, &limit) == -1) {
+		api_error(res, 400, "invalid_query", "\"limit\" must be an "
+		    "integer in 1..1000");
+		return;
+	}
+	r = request("list");
+	json_object_object_add(r, "limit", json_object_new_int64(limit));
+	if ((jobs = call(be, r, "jobs", &reply, res)) != NULL) {
+		body = json_object_new_object();
+		json_object_object_add(body, "jobs", json_object_get(jobs));
+		ok(res, 200, body);
+	}
+	json_object_put(reply);
+}
+
+/* GET or DELETE of one job: its token, or an API key, is needed. */
+static void
+one_job(const struct api_request *req, const struct api_backend *be,
+    struct api_keys *keys, const char *id, struct api_response *res)
+{
+	int del = strcmp(req->method, "DELETE") == 0;
+	struct json_object *r, *reply, *job;
+	const char *cred;
+	size_t len;
+	enum caller who = identify(req, keys, &cred, &len);
+
+	if (who == CALLER_NONE || who == CALLER_BAD) {
+		need_auth(res, who == CALLER_NONE ? "this job needs its token: "
+		    "Authorization: Bearer <token>" : "Authorization must be "
+		    "\"Bearer <token>\"");
+		return;
+	}
+	r = request(del ? "cancel" : "get");
+	json_object_object_add(r, "id", json_object_new_string(id));
+	if (who == CALLER_TOKEN) {
+		if (!id_token_valid(cred, len)) {
+			json_object_put(r);
+			api_error(res, 403, "forbidden", "wrong token for this "
+			    "job");
+			return;
+		}
+		json_object_object_add(r, "token",
+		    json_object_new_string_len(cred, (int)len));
+	}
+	if ((job = call(be, r, "job", &reply, res)) != NULL)
+		ok(res, del ? 202 : 200, json_object_get(job));
+	json_object_put(reply);
+}
+
+static void
+health(const struct api_backend *be, struct api_response *res)
+{
+	struct json_object *reply, *stats, *body;
+
+	if ((stats = call(be, request("stats"), "stats", &reply, res)) != NULL) {
+		body = json_object_new_object();
+		json_object_object_add(body, "status",
+		    json_object_new_string("ok"));
+		json_object_object_add(body, "streamer", json_object_get(stats));
+		ok(res, 200, body);
+	}
+	json_object_put(reply);
+}
+
+static int
+method_is(const struct api_request *req, const char *m)
+{
+	return req->method != NULL && strcmp(req->method, m) == 0;
+}
+
+static void
+not_allowed(struct api_response *res, const char *allow)
+{
+	api_error(res, 405, "method_not_allowed", "method not allowed here");
+	res->allow = allow;
+}
+
+static void
+route_health(const struct api_request *req, const struct api_backend *be,
+    struct api_response *res)
+{
+	if (method_is(req, "GET") || method_is(req, "HEAD"))
+		health(be, res);
+	else
+		not_allowed(res, "GET, HEAD");
+}
+
+static void
+route_jobs(const struct api_request *req, const struct api_backend *be,
+    struct api_keys *keys, size_t body_max, struct api_response *res)
+{
+	if (method_is(req, "POST")) {
+		if (allow_collection(req, keys, res))
+			create_job(req, be, body_max, res);
+	} else if (method_is(req, "GET") || method_is(req, "HEAD")) {
+		if (allow_collection(req, keys, res))
+			list_jobs(req, be, res);
+	} else
+		not_allowed(res, "GET, HEAD, POST");
+}
+
+static void
+route_job(const struct api_request *req, const struct api_backend *be,
+    struct api_keys *keys, const char *id, struct api_response *res)
+{
+	if (strchr(id, '/') != NULL)
+		api_error(res, 404, "not_found", "no such resource");
+	else if (!id_job_valid(id, strlen(id)))
+		api_error(res, 400, "invalid_id", "malformed job id: 32 "
+		    "lowercase hexadecimal characters expected");
+	else if (method_is(req, "GET") || method_is(req, "HEAD") ||
+	    method_is(req, "DELETE"))
+		one_job(req, be, keys, id, res);
+	else
+		not_allowed(res, "GET, HEAD, DELETE");
+}
+
+void
+api_handle(const struct api_request *req, const struct api_backend *be,
+    struct api_keys *keys, size_t body_max, struct api_response *res)
+{
+	const char *path = req->path != NULL ? req->path : "";
+	size_t plen = sizeof(JOBS_PATH) - 1;
+
+	memset(res, 0, sizeof(*res));
+	if (req->method == NULL)
+		api_error(res, 400, "bad_request", "no request method");
+	else if (strcmp(path, "/api/health") == 0)
+		route_health(req, be, res);
+	else if (strcmp(path, JOBS_PATH) == 0)
+		route_jobs(req, be, keys, body_max, res);
+	else if (strncmp(path, JOBS_PATH "/", plen + 1) == 0)
+		route_job(req, be, keys, path + plen + 1, res);
+	else
+		api_error(res, 404, "not_found", "no such resource");
+}

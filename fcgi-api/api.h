@@ -1,0 +1,101 @@
+/*
+ * api.h: the private header of fcgi-api, the REST handler behind nginx.
+ * A request is read from FastCGI into struct api_request, handled by
+ * api_handle() against a backend (the streamer's control channel, or a
+ * fake in the unit tests) and answered from struct api_response.
+ * Prototypes are grouped by the file that defines them.
+ */
+#ifndef MS_API_H
+#define MS_API_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#include "ctlclient.h"
+
+#define API_BODY_MAX_DEFAULT	(64 * 1024)
+#define API_RETRY_AFTER		"5"
+
+/* What the handler needs of an HTTP request; the strings may be NULL. */
+struct api_request {
+	const char	*method;
+	const char	*path;		/* decoded, without the query */
+	const char	*query;
+	const char	*content_type;
+	const char	*authorization;
+	int		 has_length;	/* a Content-Length was sent */
+	size_t		 length;
+	const char	*body;		/* length bytes, NUL-terminated */
+};
+
+struct api_response {
+	int		 status;
+	const char	*allow;		/* for 405 */
+	const char	*retry_after;	/* for 503 */
+	char		 location[64];	/* for 201 */
+	const char	*www_authenticate;	/* for 401 */
+	struct json_object *body;
+};
+
+/*
+ * The streamer, as the handler sees it: call() sends one control request
+ * (taking it) and returns the reply, or NULL when the streamer cannot be
+ * reached.
+ */
+struct api_backend {
+	struct json_object *(*call)(void *arg, struct json_object *req);
+	void		*arg;
+};
+
+/* API keys: one per line in a file, reloaded on SIGHUP. */
+struct api_keys {
+	pthread_rwlock_t lock;
+	char		**keys;
+	size_t		  nkeys;
+	int		  enabled;	/* a keys file is configured */
+};
+
+/* Runtime settings, from the config file and flags. */
+struct api_settings {
+	char		*socket;	/* listen here; NULL: inherited fd 0 */
+	char		*control_socket;
+	char		*pidfile;
+	char		*keys_file;
+	char		*socket_group;
+	unsigned int	 socket_mode;
+	char		*user;
+	char		*log_level;
+	int		 syslog;
+	long long	 threads;
+	long long	 body_max;
+	long long	 timeout_ms;	/* for one streamer request */
+};
+
+/* api.c */
+void	api_handle(const struct api_request *req, const struct api_backend *be,
+	    struct api_keys *keys, size_t body_max, struct api_response *res);
+void	api_error(struct api_response *res, int status, const char *code,
+	    const char *message);
+const char *api_status_text(int status);
+
+/* settings.c */
+void	settings_defaults(struct api_settings *set);
+int	settings_load(struct api_settings *set, const char *path, char *err,
+	    size_t errlen);
+void	settings_free(struct api_settings *set);
+
+/* server.c */
+int	server_start(int listen_fd, const struct api_settings *set,
+	    struct api_keys *keys);
+void	server_stop(void);
+
+/* keys.c */
+int	keys_init(struct api_keys *k);
+int	keys_load(struct api_keys *k, const char *path, char *err,
+	    size_t errlen);
+int	keys_match(struct api_keys *k, const char *key, size_t len);
+void	keys_free(struct api_keys *k);
+
+#endif

@@ -1,0 +1,289 @@
+/*
+ * main.c: fcgi-api's start and end.  It listens on a Unix socket named
+ * on its command line, or takes the listening socket inherited on fd 0
+ * (spawn-fcgi, systemd socket activation), runs the worker threads, and
+ * waits for signals: SIGTERM ends it after the requests in progress,
+ * SIGHUP reloads the configuration and the API keys file.
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "daemon.h"
+#include "log.h"
+#include "pidfile.h"
+#include "unixsock.h"
+
+#define DEFAULT_CONFIG	"/etc/maskstream/fcgi-api.conf"
+
+struct flags {
+	const char	*config;
+	const char	*socket;
+	const char	*control_socket;
+	const char	*keys_file;
+	const char	*pidfile;
+	long		 threads;
+	int		 debug;
+	int		 foreground;
+	int		 check_only;
+};
+
+static struct flags		flags;
+static struct api_settings	settings;
+static struct api_keys		keys;
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: fcgi-api [-dnv] [-c control_socket] "
+	    "[-f config] [-k keys_file]\n"
+	    "                [-p pidfile] [-s socket] [-t threads]\n");
+	exit(DAEMON_EXIT_USAGE);
+}
+
+static void
+replace(char **dst, const char *src)
+{
+	if (src == NULL)
+		return;
+	free(*dst);
+	if ((*dst = strdup(src)) == NULL)
+		fatal("%s: strdup", __func__);
+}
+
+static int
+load_settings(struct api_settings *set, char *err, size_t errlen)
+{
+	const char *path = flags.config;
+
+	settings_defaults(set);
+	if (path == NULL && access(DEFAULT_CONFIG, F_OK) == 0)
+		path = DEFAULT_CONFIG;
+	if (path != NULL && settings_load(set, path, err, errlen) == -1)
+		return -1;
+	replace(&set->socket, flags.socket);
+	replace(&set->control_socket, flags.control_socket);
+	replace(&set->keys_file, flags.keys_file);
+	replace(&set->pidfile, flags.pidfile);
+	if (flags.debug)
+		replace(&set->log_level, "debug");
+	if (flags.threads > 0)
+		set->threads = flags.threads;
+	return 0;
+}
+
+static void
+apply_log_settings(const struct api_settings *set)
+{
+	enum log_level level = LOG_LEVEL_INFO;
+
+	if (log_level_parse(set->log_level, &level) == -1)
+		log_warnx("unknown log_level \"%s\", using info",
+		    set->log_level);
+	log_init("fcgi-api", set->syslog || !flags.foreground, level);
+}
+
+static void
+load_keys(const struct api_settings *set, int at_start)
+{
+	char err[512];
+
+	if (set->keys_file == NULL) {
+		if (at_start)
+			log_warnx("no keys_file: anyone who reaches the API "
+			    "may create and list jobs");
+		return;
+	}
+	if (keys_load(&keys, set->keys_file, err, sizeof(err)) == -1) {
+		if (at_start)
+			fatalx("keys_file: %s", err);
+		log_warnx("reload: keys_file: %s; keeping the old keys", err);
+		return;
+	}
+	log_info("API keys loaded from \"%s\"", set->keys_file);
+}
+
+/* Log settings and keys take effect; the rest needs a restart. */
+static void
+reload(void)
+{
+	struct api_settings next;
+	char err[512];
+
+	if (load_settings(&next, err, sizeof(err)) == -1) {
+		log_warnx("reload: %s; keeping the running configuration", err);
+		settings_free(&next);
+		return;
+	}
+	apply_log_settings(&next);
+	if (next.keys_file != NULL && settings.keys_file != NULL &&
+	    strcmp(next.keys_file, settings.keys_file) == 0)
+		load_keys(&next, 0);
+	else if (next.keys_file != NULL || settings.keys_file != NULL)
+		log_warnx("reload: keys_file changed; restart to apply");
+	settings_free(&next);
+	log_info("reload: done");
+}
+
+static void
+parse_flags(int argc, char **argv)
+{
+	char *end;
+	int ch;
+
+	flags.foreground = 1;
+	while ((ch = getopt(argc, argv, "c:df:hk:np:s:t:v")) != -1) {
+		switch (ch) {
+		case 'c': flags.control_socket = optarg; break;
+		case 'd': flags.foreground = 0; break;
+		case 'f': flags.config = optarg; break;
+		case 'k': flags.keys_file = optarg; break;
+		case 'n': flags.check_only = 1; break;
+		case 'p': flags.pidfile = optarg; break;
+		case 's': flags.socket = optarg; break;
+		case 't':
+			flags.threads = strtol(optarg, &end, 10);
+			if (*end != '\0' || flags.threads < 1 ||
+			    flags.threads > 256)
+				usage();
+			break;
+		case 'v': flags.debug = 1; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+}
+
+/* fd 0 must be a listening socket when no socket path is given. */
+static int
+inherited_socket(void)
+{
+	int listening = 0;
+	socklen_t len = sizeof(listening);
+
+	if (getsockopt(0, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) == -1 ||
+	    !listening)
+		fatalx("no socket given (-s) and fd 0 is not a listening "
+		    "socket");
+	return 0;
+}
+
+static int
+open_socket(const struct api_settings *set)
+{
+	const char *errstr;
+	int fd;
+
+	if (set->socket == NULL)
+		return inherited_socket();
+	fd = unixsock_listen(set->socket, set->socket_mode, set->socket_group,
+	    128, &errstr);
+	if (fd == -1) {
+		log_warn("socket \"%s\": %s", set->socket, errstr);
+		exit(DAEMON_EXIT_CANTCREAT);
+	}
+	log_info("listening on \"%s\"", set->socket);
+	return fd;
+}
+
+static struct pidfile *
+lock_pidfile(const char *path)
+{
+	struct pidfile *pf;
+	const char *errstr;
+	pid_t other;
+
+	if (pidfile_open(path, &pf, &other, &errstr) == 0)
+		return pf;
+	if (errno == EEXIST) {
+		log_warnx("already running as pid %ld (pidfile \"%s\")",
+		    (long)other, path);
+		exit(DAEMON_EXIT_ALREADY_RUNNING);
+	}
+	log_warnx("pidfile \"%s\": %s", path, errstr);
+	exit(DAEMON_EXIT_CANTCREAT);
+}
+
+/* The main thread only waits for signals. */
+static void
+wait_signals(void)
+{
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP)
+			reload();
+		else
+			return;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct pidfile *pf = NULL;
+	const char *errstr;
+	sigset_t set;
+	char err[512];
+	int fd;
+
+	daemon_guard_fds();
+	log_init("fcgi-api", 0, LOG_LEVEL_INFO);
+	parse_flags(argc, argv);
+	if (load_settings(&settings, err, sizeof(err)) == -1) {
+		log_warnx("%s", err);
+		exit(DAEMON_EXIT_CONFIG);
+	}
+	if (keys_init(&keys) == -1)
+		fatalx("cannot initialise the keys lock");
+	if (flags.check_only) {
+		load_keys(&settings, 1);
+		printf("configuration OK\n");
+		exit(DAEMON_EXIT_OK);
+	}
+	apply_log_settings(&settings);
+	load_keys(&settings, 1);
+	if (settings.pidfile != NULL)
+		pf = lock_pidfile(settings.pidfile);
+	fd = open_socket(&settings);
+	if (!flags.foreground && daemon_detach() == -1)
+		fatal("cannot become a daemon");
+	if (pf != NULL && pidfile_write(pf) == -1)
+		fatal("pidfile \"%s\"", settings.pidfile);
+	if (daemon_drop_privileges(settings.user, &errstr) == -1)
+		fatalx("user \"%s\": %s", settings.user, errstr);
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (server_start(fd, &settings, &keys) == -1)
+		fatalx("cannot start %lld worker threads", settings.threads);
+	log_info("ready: %lld workers, streamer at \"%s\"", settings.threads,
+	    settings.control_socket);
+	wait_signals();
+	log_info("shutting down");
+	server_stop();
+	if (settings.socket != NULL)
+		unlink(settings.socket);
+	if (pf != NULL)
+		pidfile_remove(pf);
+	keys_free(&keys);
+	settings_free(&settings);
+	return DAEMON_EXIT_OK;
+}

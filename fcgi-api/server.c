@@ -1,0 +1,314 @@
+/*
+ * server.c: the FastCGI side of fcgi-api.  A few worker threads each
+ * accept requests with FCGX_Accept_r(), keep their own connection to
+ * the streamer's control socket (reconnecting when it broke), and turn
+ * FastCGI parameters into struct api_request and back.
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "api.h"
+#include "log.h"
+
+#define REPLY_MAX	(16u << 20)
+
+struct worker {
+	pthread_t			 thread;
+	int				 started;
+	int				 listen_fd;
+	const struct api_settings	*set;
+	struct api_keys			*keys;
+	struct ctlclient		 ctl;
+	char				*body;	/* body_max + 1 bytes */
+};
+
+static struct worker	*workers;
+static int		 nworkers;
+static int		 listen_sock = -1;
+static volatile int	 stopping;
+
+/* 1 when the streamer closed our connection since the last request. */
+static int
+peer_closed(int fd)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	char c;
+
+	if (poll(&p, 1, 0) <= 0)
+		return 0;
+	return recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) <= 0;
+}
+
+static struct json_object *
+backend_call(void *arg, struct json_object *req)
+{
+	struct worker *w = arg;
+	struct json_object *reply;
+	const char *errstr;
+
+	if (w->ctl.fd != -1 && peer_closed(w->ctl.fd))
+		ctlclient_close(&w->ctl);
+	if (w->ctl.fd == -1 && ctlclient_open(&w->ctl, w->set->control_socket,
+	    REPLY_MAX, (int)w->set->timeout_ms, &errstr) == -1) {
+		log_warn("streamer at \"%s\": %s", w->set->control_socket,
+		    errstr);
+		json_object_put(req);
+		return NULL;
+	}
+	reply = ctlclient_call(&w->ctl, req, &errstr);
+	json_object_put(req);
+	if (reply == NULL)
+		log_warnx("streamer at \"%s\": %s", w->set->control_socket,
+		    errstr);
+	return reply;
+}
+
+static const char *
+param(FCGX_Request *r, const char *name)
+{
+	return FCGX_GetParam(name, r->envp);
+}
+
+/* The request path without its query, as nginx normalized it. */
+static const char *
+request_path(FCGX_Request *r, char *buf, size_t len)
+{
+	const char *p = param(r, "DOCUMENT_URI");
+
+	if (p == NULL && (p = param(r, "REQUEST_URI")) != NULL) {
+		snprintf(buf, len, "%.*s", (int)strcspn(p, "?"), p);
+		p = buf;
+	}
+	return p;
+}
+
+/* Content-Length as given, or -1 when it is missing or malformed. */
+static int
+content_length(FCGX_Request *r, size_t *len)
+{
+	const char *s = param(r, "CONTENT_LENGTH");
+	char *end;
+	unsigned long long v;
+
+	if (s == NULL || *s == '\0' || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	*len = (size_t)v;
+	return 0;
+}
+
+/* Reads the body when it is small enough to be handled at all. */
+static int
+read_body(struct worker *w, FCGX_Request *r, struct api_request *req)
+{
+	int n;
+
+	req->body = "";
+	if (!req->has_length || req->length == 0 ||
+	    req->length > (size_t)w->set->body_max)
+		return 0;
+	n = FCGX_GetStr(w->body, (int)req->length, r->in);
+	if (n < 0 || (size_t)n != req->length)
+		return -1;
+	w->body[n] = '\0';
+	req->body = w->body;
+	return 0;
+}
+
+/* Appends a formatted header line to buf (size len, used *off). */
+static void
+header(char *buf, size_t len, size_t *off, const char *name,
+    const char *value)
+{
+	int n;
+
+	if (value == NULL || *off >= len)
+		return;
+	n = snprintf(buf + *off, len - *off, "%s: %s\r\n", name, value);
+	if (n > 0)
+		*off += (size_t)n;
+}
+
+static void
+write_response(FCGX_Request *r, const struct api_request *req,
+    const struct api_response *res)
+{
+	char head[1024], status[64], length[32];
+	const char *body;
+	size_t len, off = 0;
+
+	body = json_object_to_json_string_length(res->body,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	snprintf(status, sizeof(status), "%d %s", res->status,
+	    api_status_text(res->status));
+	snprintf(length, sizeof(length), "%zu", len + 1);
+	header(head, sizeof(head), &off, "Status", status);
+	header(head, sizeof(head), &off, "Content-Type", "application/json");
+	header(head, sizeof(head), &off, "Content-Length", length);
+	header(head, sizeof(head), &off, "Cache-Control", "no-store");
+	header(head, sizeof(head), &off, "Location",
+	    res->location[0] != '\0' ? res->location : NULL);
+	header(head, sizeof(head), &off, "Allow", res->allow);
+	header(head, sizeof(head), &off, "Retry-After", res->retry_after);
+	header(head, sizeof(head), &off, "WWW-Authenticate",
+	    res->www_authenticate);
+	FCGX_PutStr(head, (int)off, r->out);
+	FCGX_PutS("\r\n", r->out);
+	if (req->method == NULL || strcmp(req->method, "HEAD") != 0) {
+		FCGX_PutStr(body, (int)len, r->out);
+		FCGX_PutS("\n", r->out);
+	}
+}
+
+static void
+serve(struct worker *w, FCGX_Request *r)
+{
+	struct api_backend be = { backend_call, w };
+	struct api_response res;
+	struct api_request req;
+	char path[1024];
+
+	memset(&req, 0, sizeof(req));
+	req.method = param(r, "REQUEST_METHOD");
+	req.path = request_path(r, path, sizeof(path));
+	req.query = param(r, "QUERY_STRING");
+	req.content_type = param(r, "CONTENT_TYPE");
+	req.authorization = param(r, "HTTP_AUTHORIZATION");
+	req.has_length = content_length(r, &req.length) == 0;
+	if (read_body(w, r, &req) == -1) {
+		memset(&res, 0, sizeof(res));
+		api_error(&res, 400, "bad_request", "the body is shorter than "
+		    "its Content-Length");
+	} else
+		api_handle(&req, &be, w->keys, (size_t)w->set->body_max, &res);
+	write_response(r, &req, &res);
+	if (res.status >= 500)
+		log_info("%s %s: %d", req.method, req.path, res.status);
+	json_object_put(res.body);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	FCGX_Request r;
+
+	if (FCGX_InitRequest(&r, w->listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		log_warnx("FCGX_InitRequest failed");
+		return NULL;
+	}
+	while (!stopping) {
+		if (FCGX_Accept_r(&r) < 0) {
+			if (stopping)
+				break;
+			continue;
+		}
+		serve(w, &r);
+		FCGX_Finish_r(&r);
+	}
+	FCGX_Free(&r, 0);
+	ctlclient_close(&w->ctl);
+	return NULL;
+}
+
+/* SIGUSR1 only interrupts a worker's blocking read or accept. */
+static void
+on_wake(int sig)
+{
+	(void)sig;
+}
+
+int
+server_start(int listen_fd, const struct api_settings *set,
+    struct api_keys *keys)
+{
+	struct sigaction sa;
+	sigset_t all, old;
+	int i;
+
+	if (FCGX_Init() != 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_wake;	/* no SA_RESTART: reads fail EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	listen_sock = listen_fd;
+	nworkers = (int)set->threads;
+	if ((workers = calloc((size_t)nworkers, sizeof(*workers))) == NULL)
+		return -1;
+	/* Signals are the main thread's; workers take only SIGUSR1. */
+	sigfillset(&all);
+	sigdelset(&all, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (i = 0; i < nworkers; i++) {
+		struct worker *w = &workers[i];
+
+		w->listen_fd = listen_fd;
+		w->set = set;
+		w->keys = keys;
+		w->ctl.fd = -1;
+		if ((w->body = malloc((size_t)set->body_max + 1)) == NULL ||
+		    pthread_create(&w->thread, NULL, worker_main, w) != 0)
+			break;
+		w->started = 1;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return i == nworkers ? 0 : -1;
+}
+
+/*
+ * A worker waits in accept(2), or, with nginx keeping FastCGI connections
+ * open, in read(2) on a kept connection: SIGUSR1 interrupts either.  It
+ * is sent again until the worker is gone, since one may arrive while the
+ * worker is still finishing a request.
+ */
+static void
+end_worker(struct worker *w)
+{
+	struct timespec ts;
+
+	for (;;) {
+		pthread_kill(w->thread, SIGUSR1);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 100 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		if (pthread_timedjoin_np(w->thread, NULL, &ts) == 0)
+			return;
+	}
+}
+
+/* Lets requests in progress finish, then ends the workers. */
+void
+server_stop(void)
+{
+	int i;
+
+	stopping = 1;
+	FCGX_ShutdownPending();
+	if (listen_sock != -1)
+		shutdown(listen_sock, SHUT_RDWR);
+	for (i = 0; i < nworkers; i++) {
+		if (workers[i].started)
+			end_worker(&workers[i]);
+		free(workers[i].body);
+	}
+	free(workers);
+	workers = NULL;
+	nworkers = 0;
+}
