@@ -26,6 +26,21 @@ known(const char *key, const char *const *fields)
 	return 0;
 }
 
+/*
+ * The length of key cut to at most max bytes, not inside a UTF-8
+ * character: the error message goes back to the client as JSON.
+ */
+static int
+key_cut(const char *key, size_t max)
+{
+	size_t n = strnlen(key, max);
+
+	if (key[n] != '\0')
+		while (n > 0 && ((unsigned char)key[n] & 0xc0) == 0x80)
+			n--;
+	return (int)n;
+}
+
 /* Rejects fields the spec does not have, naming the first one. */
 static int
 check_fields(struct json_object *obj, const char *const *fields,
@@ -34,8 +49,8 @@ check_fields(struct json_object *obj, const char *const *fields,
 	json_object_object_foreach(obj, key, val) {
 		(void)val;
 		if (!known(key, fields)) {
-			snprintf(err, errlen, "unknown field \"%s%.64s\"",
-			    prefix, key);
+			snprintf(err, errlen, "unknown field \"%s%.*s\"",
+			    prefix, key_cut(key, 64), key);
 			return -1;
 		}
 	}

@@ -304,6 +304,9 @@ job_trim(struct job *job)
 	ring_free(&job->ring);
 	if (ring_init(&job->ring, 1, 0) == -1)
 		log_warnx("%s: job %s: out of memory", __func__, job->id);
+	/* Empty after the last seq, so no since before it counts as held. */
+	job->ring.head = job->seq;
+	job->ring.tail = job->seq + 1;
 }
 
 void

@@ -63,6 +63,9 @@ sub_attach(struct sub *s, struct job *job, int has_since, int64_t since,
 	if (resumed) {
 		s->sent = since;
 		s->replay_until = job->seq;
+		/* It has had the terminal message already: close with 1000. */
+		if (job->terminal != NULL && since >= job->seq)
+			s->done = 1;
 	} else {
 		if (job->latest_preview != NULL)
 			s->intro[s->nintro++] = msgbuf_ref(job->latest_preview);

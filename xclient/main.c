@@ -121,10 +121,14 @@ parse_options(int argc, char **argv)
 }
 
 static void
-redraw(void)
+redraw(int new_preview)
 {
-	if (have_window)
+	if (!have_window)
+		return;
+	if (new_preview)
 		window_draw(&win, &model);
+	else
+		window_draw_status(&win, &model);
 }
 
 /* Once a second: the status line's rate and latency stay current. */
@@ -132,7 +136,7 @@ static void
 tick(lws_sorted_usec_list_t *sul)
 {
 	(void)sul;
-	redraw();
+	redraw(0);
 	lws_sul_schedule(ctx, 0, &tick_sul, tick, 1000000);
 }
 

@@ -84,7 +84,7 @@ set_conn(enum conn_state c)
 {
 	net->model->conn = c;
 	if (net->changed != NULL)
-		net->changed();
+		net->changed(0);
 }
 
 /* The connection is over for good: report and maybe stop. */
@@ -151,7 +151,7 @@ deliver(const char *text, size_t len)
 	    m->previews >= (uint64_t)net->opt->frames)
 		net->frames_done = 1;
 	if (net->changed != NULL)
-		net->changed();
+		net->changed(type == MSG_PREVIEW);
 }
 
 /* Path and query of the WebSocket, resuming where we were. */

@@ -27,7 +27,8 @@ struct net {
 	int			 frames_done;	/* --frames previews arrived */
 	int			 finished;	/* nothing more will come */
 	int			 exit_code;
-	void			(*changed)(void);	/* redraw */
+	/* Redraw: the slice too when a preview arrived. */
+	void			(*changed)(int new_preview);
 };
 
 int	net_callback_ws(struct lws *wsi, enum lws_callback_reasons reason,

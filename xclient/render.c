@@ -41,18 +41,33 @@ render_zslice(const struct model *m, long want)
 	return want >= (long)m->vshape[0] ? m->vshape[0] - 1 : (uint32_t)want;
 }
 
-/* 1 when the preview marks the voxel under window pixel (px, py). */
+/* Preview voxel of volume voxel v: the preview covers scale voxels each. */
+static uint32_t
+preview_axis(uint32_t v, uint32_t scale, uint32_t plen)
+{
+	v /= scale;
+	/* A preview that disagrees with the status's shape stays in bounds. */
+	return v < plen ? v : plen - 1;
+}
+
+/*
+ * 1 when the preview marks the voxel under window pixel (px, py): the
+ * volume voxel the background shows there, divided by the scale (not
+ * the pixel scaled to the preview, which is off by up to a preview voxel
+ * when a dimension is not a multiple of the scale).
+ */
 int
 render_mask_at(const struct model *m, uint32_t z, int px, int py, int w,
     int h)
 {
-	uint32_t pz, y, x;
+	uint32_t s, pz, y, x;
 
 	if (m->mask == NULL || m->vshape[0] == 0)
 		return 0;
-	pz = (uint32_t)((uint64_t)z * m->pshape[0] / m->vshape[0]);
-	y = scale_axis(py, h, m->pshape[1]);
-	x = scale_axis(px, w, m->pshape[2]);
+	s = m->scale > 0 ? m->scale : 1;
+	pz = preview_axis(z, s, m->pshape[0]);
+	y = preview_axis(scale_axis(py, h, m->vshape[1]), s, m->pshape[1]);
+	x = preview_axis(scale_axis(px, w, m->vshape[2]), s, m->pshape[2]);
 	return m->mask[((size_t)pz * m->pshape[1] + y) * m->pshape[2] + x] != 0;
 }
 

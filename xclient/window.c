@@ -178,6 +178,14 @@ draw_status(struct window *w, const struct model *m)
 	text(w, 6, base + 15, right);
 }
 
+/* Only the status line: for messages that change no pixel of the slice. */
+void
+window_draw_status(struct window *w, const struct model *m)
+{
+	draw_status(w, m);
+	XFlush(w->dpy);
+}
+
 void
 window_draw(struct window *w, const struct model *m)
 {

@@ -31,6 +31,7 @@ int	window_open(struct window *w, int width, int height, long zslice,
 void	window_close(struct window *w);
 void	window_dispatch(struct window *w, const struct model *m);
 void	window_draw(struct window *w, const struct model *m);
+void	window_draw_status(struct window *w, const struct model *m);
 int	window_snapshot(struct window *w, const char *path);
 
 #endif
