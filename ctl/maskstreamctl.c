@@ -40,7 +40,7 @@ static const struct command commands[] = {
 	{ { "stats", NULL }, 0, 0, cmd_stats },
 	{ { "create", NULL }, 1, 4, cmd_create },
 	{ { "cancel", NULL }, 1, 1, cmd_cancel },
-	{ { "watch", NULL }, 1, 2, cmd_watch },
+	{ { "watch", NULL }, 1, 3, cmd_watch },
 	{ { "request", NULL }, 1, 1, cmd_request },
 	{ { NULL, NULL }, 0, 0, NULL }
 };
@@ -57,7 +57,7 @@ usage(void)
 	    "  create ZxYxX [duration_s [hz [seed]]]\n"
 	    "                         start a job with the fake producer\n"
 	    "  cancel ID              cancel a running job\n"
-	    "  watch ID [since]       print the job's messages as they come\n"
+	    "  watch ID [since epoch] print the job's messages as they come\n"
 	    "  request JSON           send one raw request, print the reply\n");
 	exit(DAEMON_EXIT_USAGE);
 }
@@ -294,6 +294,9 @@ cmd_watch(struct ctlclient *c, char **argv)
 
 	if (argv[1] != NULL)
 		json_object_object_add(req, "since", number(argv[1], 1));
+	if (argv[1] != NULL && argv[2] != NULL)
+		json_object_object_add(req, "epoch",
+		    json_object_new_string(argv[2]));
 	if (call(c, req, NULL, &reply) == NULL) {
 		json_object_put(reply);
 		return 1;

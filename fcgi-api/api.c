@@ -15,7 +15,8 @@
 #include "jobspec.h"
 
 #define JOBS_PATH	"/api/jobs"
-#define JSON_DEPTH	16
+/* json-c counts the top level too: 16 levels of nesting. */
+#define JSON_DEPTH	17
 
 /* Who is asking: nobody, a holder of an API key, or of some token. */
 enum caller {
@@ -262,10 +263,17 @@ create_job(const struct api_request *req, const struct api_backend *be,
 	r = request("create");
 	json_object_object_add(r, "job", body);
 	if ((job = call(be, r, "job", &reply, res)) != NULL) {
-		snprintf(res->location, sizeof(res->location), "%s/%s",
-		    JOBS_PATH, json_object_get_string(json_object_object_get(
-		    job, "id")));
-		ok(res, 201, json_object_get(job));
+		const char *id = json_object_get_string(
+		    json_object_object_get(job, "id"));
+
+		if (id == NULL || !id_job_valid(id, strlen(id)))
+			api_error(res, 502, "bad_gateway", "the streamer "
+			    "answered a job without an id");
+		else {
+			snprintf(res->location, sizeof(res->location), "%s/%s",
+			    JOBS_PATH, id);
+			ok(res, 201, json_object_get(job));
+		}
 	}
 	json_object_put(reply);
 }
@@ -282,8 +290,10 @@ parse_limit(const char *query, int64_t *limit)
 	    p += *p == '&') {
 		if (strncmp(p, "limit=", 6) != 0)
 			continue;
+		if (p[6] < '0' || p[6] > '9')
+			return -1;
 		v = strtol(p + 6, &end, 10);
-		if (end == p + 6 || (*end != '\0' && *end != '&') || v < 1 ||
+		if ( (*end != '\0' && *end != '&') || v < 1 ||
 		    v > 1000)
 			return -1;
 		*limit = v;

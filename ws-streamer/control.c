@@ -185,6 +185,6 @@ callback_control(struct lws *wsi, enum lws_callback_reasons reason,
 
 const struct lws_protocols control_protocols[] = {
 	{ "maskstream-control", callback_control,
-	    sizeof(struct control_session), 0, 0, NULL, 0 },
+	    sizeof(struct control_session), 65536, 0, NULL, 65536 },
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };

@@ -44,15 +44,15 @@ status_message(const struct job *job, int resumed)
 
 /*
  * Attaches s to job.  With has_since, and the epoch the client saw
- * matching this run, the messages after since are replayed when the ring
+ * given and matching this run (a seq means nothing in another run), the messages after since are replayed when the ring
  * still holds them all; otherwise the client gets a fresh snapshot.
  */
 int
 sub_attach(struct sub *s, struct job *job, int has_since, int64_t since,
     const char *epoch)
 {
-	int resumed = has_since && since <= job->seq &&
-	    (epoch == NULL || strcmp(epoch, streamer->reg.epoch) == 0) &&
+	int resumed = has_since && since <= job->seq && epoch != NULL &&
+	    strcmp(epoch, streamer->reg.epoch) == 0 &&
 	    ring_holds_after(&job->ring, since);
 	struct msgbuf *status;
 

@@ -187,18 +187,30 @@ established(struct lws *wsi, struct ws_session *ws)
 	return 0;
 }
 
+/*
+ * Closes with code at the next WRITEABLE (sub_writeable), not at once:
+ * lws 4.1 closes a connection that still has part of a message buffered
+ * for it without the close frame, and the client would never see code.
+ */
+static int
+close_later(struct lws *wsi, struct ws_session *ws, int code)
+{
+	ws->sub.close_code = code;
+	lws_callback_on_writable(wsi);
+	return 0;
+}
+
 /* Client messages are ignored, but only small and few of them. */
 static int
 receive(struct lws *wsi, struct ws_session *ws, size_t len)
 {
 	int64_t now;
 
+	if (ws->sub.close_code != 0)
+		return 0;	/* closing: the rest is not looked at */
 	ws->rx_len += len;
-	if (ws->rx_len > WS_CLIENT_MSG_MAX) {
-		lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
-		    (unsigned char *)"message too big", 15);
-		return -1;
-	}
+	if (ws->rx_len > WS_CLIENT_MSG_MAX)
+		return close_later(wsi, ws, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE);
 	if (!lws_is_final_fragment(wsi) || lws_remaining_packet_payload(wsi))
 		return 0;
 	ws->rx_len = 0;
@@ -207,11 +219,8 @@ receive(struct lws *wsi, struct ws_session *ws, size_t len)
 		ws->rx_window = now;
 		ws->rx_count = 0;
 	}
-	if (++ws->rx_count > WS_CLIENT_MSG_RATE) {
-		lws_close_reason(wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION,
-		    (unsigned char *)"too many messages", 17);
-		return -1;
-	}
+	if (++ws->rx_count > WS_CLIENT_MSG_RATE)
+		return close_later(wsi, ws, LWS_CLOSE_STATUS_POLICY_VIOLATION);
 	return 0;
 }
 
@@ -267,7 +276,9 @@ callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 }
 
 const struct lws_protocols ws_protocols[] = {
+	/* tx_packet_size: lws would cut every write at the rx size and
+	 * queue a copy of the rest; a fragment goes out whole instead. */
 	{ "maskstream", callback_ws, sizeof(struct ws_session),
-	    WS_CLIENT_MSG_MAX, 0, NULL, 0 },
+	    WS_CLIENT_MSG_MAX, 0, NULL, 65536 },
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
