@@ -217,6 +217,14 @@ op_publish(struct registry *reg, struct json_object *req,
 		return ops_error("bad_message", "status messages are the "
 		    "streamer's own");
 	}
+	if (msg.type == MSG_PREVIEW && (msg.scale != job->spec.scale ||
+	    memcmp(msg.shape, job->spec.pshape, sizeof(msg.shape)) != 0)) {
+		msg_clear(&msg);
+		return ops_error("bad_message", "a preview must have the job's "
+		    "scale and preview shape");
+	}
+	/* skipped is per subscriber: sub.c appends it, never the producer. */
+	msg.skipped = 0;
 	r = job_emit(reg, job, &msg, &errstr);
 	msg_clear(&msg);
 	if (r == -1)

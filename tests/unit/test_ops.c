@@ -661,6 +661,15 @@ test_publish(void)
 	    "\"payload\":\"%s\"}", b64);
 	publish_ok(ext, msg, 3);
 	CU_ASSERT_EQUAL(ext->previews, 1);
+	/* A preview has the job's own scale and preview shape. */
+	CU_ASSERT_EQUAL(b64_encode(b64, mask, 1), 4);
+	b64[4] = '\0';
+	snprintf(msg, sizeof(msg), "{\"type\":\"preview\",\"scale\":2,"
+	    "\"shape\":[1,1,1],\"dtype\":\"uint8\",\"encoding\":\"base64\","
+	    "\"payload\":\"%s\"}", b64);
+	expect_error(publish(ext, msg), "bad_message", "preview shape");
+	CU_ASSERT_EQUAL(ext->previews, 1);
+	CU_ASSERT_EQUAL(b64_encode(b64, mask, 8), 12);	/* for the next */
 	CU_ASSERT_PTR_EQUAL(ext->latest_preview, ring_get(&ext->ring, 3));
 
 	expect_error(publish(ext, "{\"type\":\"status\",\"state\":\"running\","
@@ -706,6 +715,16 @@ test_publish(void)
 	CU_ASSERT_EQUAL(failed->state, JOB_FAILED);
 	CU_ASSERT_EQUAL(reg->nrunning, 1);
 	CU_ASSERT_EQUAL(reg->nfinished, 2);
+
+	/* skipped is the subscriber's to get, not the producer's to say. */
+	ext = create_external();
+	snprintf(msg, sizeof(msg), "{\"type\":\"preview\",\"scale\":1,"
+	    "\"shape\":[2,2,2],\"dtype\":\"uint8\",\"encoding\":\"base64\","
+	    "\"payload\":\"%s\",\"skipped\":5}", b64);
+	publish_ok(ext, msg, 1);
+	b = ring_get(&ext->ring, 1);
+	CU_ASSERT_FATAL(b != NULL);
+	CU_ASSERT(strstr((const char *)b->json, "skipped") == NULL);
 	teardown();
 }
 
