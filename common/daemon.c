@@ -11,9 +11,12 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "daemon.h"
+#include "log.h"
+#include "pidfile.h"
 
 static int	fail(const char **, const char *);
 static int	null_stdio(void);
@@ -113,4 +116,32 @@ daemon_drop_privileges(const char *user, const char **errstr)
 	if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid)
 		return fail(errstr, "not running as root, cannot switch user");
 	return 0;
+}
+
+struct pidfile *
+daemon_lock_pidfile(const char *path)
+{
+	struct pidfile *pf;
+	const char *errstr;
+	pid_t other;
+
+	if (pidfile_open(path, &pf, &other, &errstr) == 0)
+		return pf;
+	if (errno == EEXIST) {
+		log_warnx("already running as pid %ld (pidfile \"%s\")",
+		    (long)other, path);
+		exit(DAEMON_EXIT_ALREADY_RUNNING);
+	}
+	log_warnx("pidfile \"%s\": %s", path, errstr);
+	exit(DAEMON_EXIT_CANTCREAT);
+}
+
+void
+daemon_override(char **dst, const char *src)
+{
+	if (src == NULL)
+		return;
+	free(*dst);
+	if ((*dst = strdup(src)) == NULL)
+		fatal("%s: strdup", __func__);
 }

@@ -42,4 +42,17 @@ int	daemon_detach(void);
  */
 int	daemon_drop_privileges(const char *user, const char **errstr);
 
+struct pidfile;
+
+/*
+ * Locks and returns the pidfile at path, or logs why not and exits:
+ * DAEMON_EXIT_ALREADY_RUNNING when another instance holds it, else
+ * DAEMON_EXIT_CANTCREAT.  Write the pid with pidfile_write() once the
+ * process is the one that stays.
+ */
+struct pidfile *daemon_lock_pidfile(const char *path);
+
+/* Replaces the string *dst with a copy of src, unless src is NULL. */
+void	daemon_override(char **dst, const char *src);
+
 #endif

@@ -76,6 +76,17 @@ log_level_parse(const char *name, enum log_level *level)
 	return -1;
 }
 
+void
+log_configure(const char *progname, int to_syslog, const char *level)
+{
+	enum log_level l = LOG_LEVEL_INFO;
+	int bad = level != NULL && log_level_parse(level, &l) == -1;
+
+	log_init(progname, to_syslog, l);
+	if (bad)
+		log_warnx("unknown log_level \"%s\", using info", level);
+}
+
 /*
  * Formats into buf, appending strerror(errnum) unless errnum is -1.  A
  * message too long for buf ends in "..." so the cut is visible.

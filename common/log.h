@@ -22,6 +22,12 @@ void	log_init(const char *progname, int to_syslog, enum log_level level);
 void	log_set_level(enum log_level level);
 enum log_level log_get_level(void);
 
+/*
+ * log_init() with a level given by name (a daemon's log_level setting);
+ * an unknown name is reported and means info.
+ */
+void	log_configure(const char *progname, int to_syslog, const char *level);
+
 /* Parses "warn", "info" or "debug".  0, or -1 when unknown. */
 int	log_level_parse(const char *name, enum log_level *level);
 

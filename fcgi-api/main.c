@@ -47,16 +47,6 @@ usage(void)
 	exit(DAEMON_EXIT_USAGE);
 }
 
-static void
-replace(char **dst, const char *src)
-{
-	if (src == NULL)
-		return;
-	free(*dst);
-	if ((*dst = strdup(src)) == NULL)
-		fatal("%s: strdup", __func__);
-}
-
 static int
 load_settings(struct api_settings *set, char *err, size_t errlen)
 {
@@ -67,12 +57,12 @@ load_settings(struct api_settings *set, char *err, size_t errlen)
 		path = DEFAULT_CONFIG;
 	if (path != NULL && settings_load(set, path, err, errlen) == -1)
 		return -1;
-	replace(&set->socket, flags.socket);
-	replace(&set->control_socket, flags.control_socket);
-	replace(&set->keys_file, flags.keys_file);
-	replace(&set->pidfile, flags.pidfile);
+	daemon_override(&set->socket, flags.socket);
+	daemon_override(&set->control_socket, flags.control_socket);
+	daemon_override(&set->keys_file, flags.keys_file);
+	daemon_override(&set->pidfile, flags.pidfile);
 	if (flags.debug)
-		replace(&set->log_level, "debug");
+		daemon_override(&set->log_level, "debug");
 	if (flags.threads > 0)
 		set->threads = flags.threads;
 	return 0;
@@ -81,12 +71,9 @@ load_settings(struct api_settings *set, char *err, size_t errlen)
 static void
 apply_log_settings(const struct api_settings *set)
 {
-	enum log_level level = LOG_LEVEL_INFO;
-
-	if (log_level_parse(set->log_level, &level) == -1)
-		log_warnx("unknown log_level \"%s\", using info",
-		    set->log_level);
-	log_init("fcgi-api", set->syslog || !flags.foreground, level);
+	/* A daemon has no stderr left: it logs to syslog. */
+	log_configure("fcgi-api", set->syslog || !flags.foreground,
+	    set->log_level);
 }
 
 static void
@@ -193,24 +180,6 @@ open_socket(const struct api_settings *set)
 	return fd;
 }
 
-static struct pidfile *
-lock_pidfile(const char *path)
-{
-	struct pidfile *pf;
-	const char *errstr;
-	pid_t other;
-
-	if (pidfile_open(path, &pf, &other, &errstr) == 0)
-		return pf;
-	if (errno == EEXIST) {
-		log_warnx("already running as pid %ld (pidfile \"%s\")",
-		    (long)other, path);
-		exit(DAEMON_EXIT_ALREADY_RUNNING);
-	}
-	log_warnx("pidfile \"%s\": %s", path, errstr);
-	exit(DAEMON_EXIT_CANTCREAT);
-}
-
 /* The main thread only waits for signals. */
 static void
 wait_signals(void)
@@ -258,7 +227,7 @@ main(int argc, char **argv)
 	apply_log_settings(&settings);
 	load_keys(&settings, 1);
 	if (settings.pidfile != NULL)
-		pf = lock_pidfile(settings.pidfile);
+		pf = daemon_lock_pidfile(settings.pidfile);
 	fd = open_socket(&settings);
 	if (!flags.foreground && daemon_detach() == -1)
 		fatal("cannot become a daemon");

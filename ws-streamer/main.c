@@ -57,16 +57,6 @@ usage(void)
 	exit(DAEMON_EXIT_USAGE);
 }
 
-static void
-replace(char **dst, const char *src)
-{
-	if (src == NULL)
-		return;
-	free(*dst);
-	if ((*dst = strdup(src)) == NULL)
-		fatal("%s: strdup", __func__);
-}
-
 /* Defaults, then the file, then the flags; 0, or -1 with err. */
 static int
 load_settings(struct settings *set, char *err, size_t errlen)
@@ -78,25 +68,21 @@ load_settings(struct settings *set, char *err, size_t errlen)
 		path = DEFAULT_CONFIG;
 	if (path != NULL && settings_load(set, path, err, errlen) == -1)
 		return -1;
-	replace(&set->ws_socket, flags.ws_socket);
-	replace(&set->ws_listen, flags.ws_listen);
-	replace(&set->control_socket, flags.control_socket);
-	replace(&set->pidfile, flags.pidfile);
+	daemon_override(&set->ws_socket, flags.ws_socket);
+	daemon_override(&set->ws_listen, flags.ws_listen);
+	daemon_override(&set->control_socket, flags.control_socket);
+	daemon_override(&set->pidfile, flags.pidfile);
 	if (flags.debug)
-		replace(&set->log_level, "debug");
+		daemon_override(&set->log_level, "debug");
 	return settings_check(set, err, errlen);
 }
 
 static void
 apply_log_settings(const struct settings *set)
 {
-	enum log_level level = LOG_LEVEL_INFO;
-
-	if (log_level_parse(set->log_level, &level) == -1)
-		log_warnx("unknown log_level \"%s\", using info",
-		    set->log_level);
 	/* A daemon has no stderr left: it logs to syslog. */
-	log_init("ws-streamer", set->syslog || !flags.foreground, level);
+	log_configure("ws-streamer", set->syslog || !flags.foreground,
+	    set->log_level);
 }
 
 static void
@@ -153,8 +139,8 @@ reload(void)
 		settings_free(&next);
 		return;
 	}
-	replace(&next.ws_socket, cur->ws_socket);
-	replace(&next.control_socket, cur->control_socket);
+	daemon_override(&next.ws_socket, cur->ws_socket);
+	daemon_override(&next.control_socket, cur->control_socket);
 	free(next.ws_listen);
 	next.ws_listen = cur->ws_listen != NULL ? strdup(cur->ws_listen) : NULL;
 	settings_free(cur);
@@ -352,24 +338,6 @@ parse_flags(int argc, char **argv)
 		usage();
 }
 
-static struct pidfile *
-lock_pidfile(const char *path)
-{
-	struct pidfile *pf;
-	const char *errstr;
-	pid_t other;
-
-	if (pidfile_open(path, &pf, &other, &errstr) == 0)
-		return pf;
-	if (errno == EEXIST) {
-		log_warnx("already running as pid %ld (pidfile \"%s\")",
-		    (long)other, path);
-		exit(DAEMON_EXIT_ALREADY_RUNNING);
-	}
-	log_warnx("pidfile \"%s\": %s", path, errstr);
-	exit(DAEMON_EXIT_CANTCREAT);
-}
-
 static void
 serve(void)
 {
@@ -416,7 +384,7 @@ main(int argc, char **argv)
 	}
 	apply_log_settings(set);
 	if (set->pidfile != NULL)
-		pf = lock_pidfile(set->pidfile);
+		pf = daemon_lock_pidfile(set->pidfile);
 	if (registry_init(&streamer->reg, set) == -1)
 		fatalx("out of memory for the job registry");
 	streamer->reg.wake = sub_wake_job;
