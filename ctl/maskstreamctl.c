@@ -259,17 +259,20 @@ cmd_create(struct ctlclient *c, char **argv)
 	return j == NULL;
 }
 
-static void
+/* Prints one message; returns 1 for a terminal one. */
+static int
 print_message(const char *line, size_t len)
 {
+	int terminal;
 	const char *errstr;
 	struct msg m;
 	double latency;
 
 	if (msg_decode(line, len, &m, &errstr) == -1) {
 		printf("invalid %s\n", errstr);
-		return;
+		return 0;
 	}
+	terminal = m.type == MSG_COMPLETED || m.type == MSG_ERROR;
 	latency = (now_wall_us() - m.ts_us) / 1000.0;
 	printf("%-9s seq %" PRId64, msg_type_name(m.type), m.seq);
 	if (m.type == MSG_PREVIEW || m.type == MSG_STATUS)
@@ -281,16 +284,17 @@ print_message(const char *line, size_t len)
 	printf(" latency %.1f ms\n", latency);
 	fflush(stdout);
 	msg_clear(&m);
+	return terminal;
 }
 
 static int
 cmd_watch(struct ctlclient *c, char **argv)
 {
 	struct json_object *req = with_id("subscribe", argv[0]), *reply;
-	const char *errstr;
+	const char *errstr = "lost the connection";
 	size_t len;
 	char *line;
-	int r;
+	int r, ended = 0;
 
 	if (argv[1] != NULL)
 		json_object_object_add(req, "since", number(argv[1], 1));
@@ -303,8 +307,14 @@ cmd_watch(struct ctlclient *c, char **argv)
 	}
 	json_object_put(reply);
 	while ((r = ctlclient_read_line(c, -1, &line, &len, &errstr)) == 1)
-		print_message(line, len);
+		if (print_message(line, len))
+			ended = 1;
 	/* The streamer closes the stream after a job's terminal message. */
+	if (!ended) {
+		fprintf(stderr, "maskstreamctl: %s before the job ended\n",
+		    errstr);
+		return 1;
+	}
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,12 +31,14 @@ struct worker {
 	struct api_keys			*keys;
 	struct ctlclient		 ctl;
 	char				*body;	/* body_max + 1 bytes */
+	atomic_int			 busy;	/* serving a request */
 };
 
 static struct worker	*workers;
 static int		 nworkers;
 static int		 listen_sock = -1;
-static volatile int	 stopping;
+static int		 own_socket;	/* not inherited from systemd */
+static atomic_int	 stopping;
 
 /* 1 when the streamer closed our connection since the last request. */
 static int
@@ -200,6 +203,20 @@ serve(struct worker *w, FCGX_Request *r)
 	json_object_put(res.body);
 }
 
+/*
+ * accept(2) failing for another reason than shutdown (EMFILE, a socket
+ * gone bad): wait a little instead of spinning, and say so once.
+ */
+static void
+accept_failed(void)
+{
+	static atomic_int warned;
+
+	if (!atomic_exchange(&warned, 1))
+		log_warn("FCGX_Accept_r failed; retrying every 100 ms");
+	poll(NULL, 0, 100);
+}
+
 static void *
 worker_main(void *arg)
 {
@@ -212,12 +229,14 @@ worker_main(void *arg)
 	}
 	while (!stopping) {
 		if (FCGX_Accept_r(&r) < 0) {
-			if (stopping)
-				break;
+			if (!stopping)
+				accept_failed();
 			continue;
 		}
+		atomic_store(&w->busy, 1);
 		serve(w, &r);
 		FCGX_Finish_r(&r);
+		atomic_store(&w->busy, 0);
 	}
 	FCGX_Free(&r, 0);
 	ctlclient_close(&w->ctl);
@@ -246,6 +265,7 @@ server_start(int listen_fd, const struct api_settings *set,
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
 	listen_sock = listen_fd;
+	own_socket = set->socket != NULL;
 	nworkers = (int)set->threads;
 	if ((workers = calloc((size_t)nworkers, sizeof(*workers))) == NULL)
 		return -1;
@@ -270,10 +290,10 @@ server_start(int listen_fd, const struct api_settings *set,
 }
 
 /*
- * A worker waits in accept(2), or, with nginx keeping FastCGI connections
- * open, in read(2) on a kept connection: SIGUSR1 interrupts either.  It
- * is sent again until the worker is gone, since one may arrive while the
- * worker is still finishing a request.
+ * A worker waits in accept(2), or in read(2) on a kept FastCGI
+ * connection: SIGUSR1 interrupts either.  A worker serving a request is
+ * left to finish it; the signal is sent again until the worker is gone,
+ * since one may start waiting just after a signal.
  */
 static void
 end_worker(struct worker *w)
@@ -281,7 +301,8 @@ end_worker(struct worker *w)
 	struct timespec ts;
 
 	for (;;) {
-		pthread_kill(w->thread, SIGUSR1);
+		if (!atomic_load(&w->busy))
+			pthread_kill(w->thread, SIGUSR1);
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += 100 * 1000 * 1000;
 		if (ts.tv_nsec >= 1000000000) {
@@ -299,9 +320,10 @@ server_stop(void)
 {
 	int i;
 
-	stopping = 1;
+	atomic_store(&stopping, 1);
 	FCGX_ShutdownPending();
-	if (listen_sock != -1)
+	/* An inherited socket is systemd's to keep for the next instance. */
+	if (listen_sock != -1 && own_socket)
 		shutdown(listen_sock, SHUT_RDWR);
 	for (i = 0; i < nworkers; i++) {
 		if (workers[i].started)

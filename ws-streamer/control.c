@@ -16,6 +16,8 @@
 #include "streamer.h"
 
 #define CONTROL_MAX_BAD		10	/* bad requests in a row */
+/* Replies queued before we stop answering; a 1000-job list may pass it. */
+#define CONTROL_HIGH_WATER	(1u << 20)
 #define CONTROL_MAX_QUEUE	(16u << 20)
 
 struct control_session {
@@ -23,6 +25,7 @@ struct control_session {
 	int			subscribed;
 	int			closing;
 	int			bad;
+	int			paused;	/* reading stopped */
 	struct ndjson_reader	rd;
 	struct ndjson_writer	wr;
 };
@@ -63,17 +66,39 @@ queue_reply(struct control_session *cs, struct json_object *reply)
 	json_object_put(reply);
 }
 
+/*
+ * A reply to a request that breaks the protocol.  An unknown job or a
+ * wrong token is an ordinary answer (the REST handler relays them), not
+ * garbage.
+ */
+static int
+garbage(struct json_object *reply)
+{
+	static const char *const codes[] = {
+		"bad_request", "unsupported_version", "unknown_op", NULL
+	};
+	struct json_object *err, *code;
+	int i;
+
+	if (reply == NULL || !json_object_object_get_ex(reply, "error", &err) ||
+	    !json_object_object_get_ex(err, "code", &code))
+		return 0;
+	for (i = 0; codes[i] != NULL; i++)
+		if (strcmp(json_object_get_string(code), codes[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 handle_line(struct control_session *cs, const char *line, size_t len)
 {
-	struct json_object *reply, *ok;
+	struct json_object *reply;
 	struct ops_result res;
 
 	reply = ops_handle(&streamer->reg, line, len, &res);
 	/* A job created, finished or cancelled changes the schedule. */
 	streamer_arm();
-	if (reply != NULL && json_object_object_get_ex(reply, "ok", &ok) &&
-	    !json_object_get_boolean(ok)) {
+	if (garbage(reply)) {
 		if (++cs->bad >= CONTROL_MAX_BAD)
 			cs->closing = 1;
 	} else
@@ -88,7 +113,7 @@ handle_line(struct control_session *cs, const char *line, size_t len)
 	}
 }
 
-/* Writes every queued reply now; lws keeps what the socket refuses. */
+/* Hands every queued reply to lws; it keeps what the socket refuses. */
 static int
 flush(struct lws *wsi, struct control_session *cs)
 {
@@ -105,45 +130,86 @@ flush(struct lws *wsi, struct control_session *cs)
 	return 0;
 }
 
+/*
+ * Answers the request lines held, until the replies waiting to go out
+ * pass CONTROL_HIGH_WATER.  Returns 1 when it stopped there with lines
+ * left, so a client that sends without reading cannot make us queue
+ * without bound.
+ */
 static int
-receive(struct lws *wsi, struct control_session *cs, const void *in,
-    size_t len)
+process(struct control_session *cs)
 {
 	char *line;
 	size_t n;
 	int r;
 
-	if (cs->subscribed || cs->closing)
-		return 0;	/* a subscriber's input is not read */
-	if (ndjson_reader_feed(&cs->rd, in, len) == -1)
-		r = -1;
-	else
-		while ((r = ndjson_reader_next(&cs->rd, &line, &n)) == 1 &&
-		    !cs->subscribed && !cs->closing)
-			if (n > 0)
-				handle_line(cs, line, n);
-	if (r == -1) {
-		queue_reply(cs, ops_error("line_too_long", "request longer "
-		    "than control_max_line; closing"));
-		cs->closing = 1;
+	for (;;) {
+		if (cs->subscribed || cs->closing)
+			return 0;
+		if (ndjson_writer_pending(&cs->wr) >= CONTROL_HIGH_WATER)
+			return 1;
+		if ((r = ndjson_reader_next(&cs->rd, &line, &n)) == 0)
+			return 0;
+		if (r == -1) {
+			queue_reply(cs, ops_error("line_too_long", "request "
+			    "longer than control_max_line; closing"));
+			cs->closing = 1;
+			return 0;
+		}
+		if (n > 0)
+			handle_line(cs, line, n);
 	}
+}
+
+/*
+ * Answers what can be answered and writes it now (lws closes a raw
+ * connection at the peer's end of file, before any WRITEABLE).  While
+ * lws still holds unsent replies or requests wait, reading stops: the
+ * socket's own buffers then push back on the client.
+ */
+static int
+serve(struct lws *wsi, struct control_session *cs)
+{
+	int more = process(cs);
+
 	if (flush(wsi, cs) == -1)
 		return -1;
+	if (more || lws_partial_buffered(wsi)) {
+		if (!cs->paused)
+			lws_rx_flow_control(wsi, 0);
+		cs->paused = 1;
+		lws_callback_on_writable(wsi);
+	} else if (cs->paused) {
+		lws_rx_flow_control(wsi, 1);
+		cs->paused = 0;
+	}
 	if (cs->closing)
 		lws_callback_on_writable(wsi);
 	return 0;
 }
 
 static int
-writeable(struct control_session *cs)
+receive(struct lws *wsi, struct control_session *cs, const void *in,
+    size_t len)
 {
-	if (cs->closing)
-		return -1;
-	if (streamer->stopping)
+	if (cs->subscribed || cs->closing)
+		return 0;	/* a subscriber's input is not read */
+	if (ndjson_reader_feed(&cs->rd, in, len) == -1) {
+		queue_reply(cs, ops_error("line_too_long", "request longer "
+		    "than control_max_line; closing"));
+		cs->closing = 1;
+	}
+	return serve(wsi, cs);
+}
+
+static int
+writeable(struct lws *wsi, struct control_session *cs)
+{
+	if (cs->closing || streamer->stopping)
 		return -1;
 	if (cs->subscribed)
 		return sub_writeable(&cs->sub);
-	return 0;
+	return cs->paused ? serve(wsi, cs) : 0;
 }
 
 static void
@@ -171,7 +237,7 @@ callback_control(struct lws *wsi, enum lws_callback_reasons reason,
 	case LWS_CALLBACK_RAW_RX:
 		return receive(wsi, cs, in, len);
 	case LWS_CALLBACK_RAW_WRITEABLE:
-		return writeable(cs);
+		return writeable(wsi, cs);
 	case LWS_CALLBACK_RAW_CLOSE:
 		close_session(cs);
 		return 0;

@@ -12,6 +12,17 @@
 #include "log.h"
 #include "streamer.h"
 
+/*
+ * The tick at which the duration is reached, in whole ticks: comparing
+ * tick / hz with the duration in floating point can land just below it
+ * and end the job a tick late.
+ */
+static uint64_t
+last_tick(const struct jobspec *spec)
+{
+	return (uint64_t)ceil(spec->duration_s * spec->hz - 1e-9);
+}
+
 static int
 progress_at(const struct jobspec *spec, double elapsed)
 {
@@ -27,15 +38,16 @@ static int
 emit_progress(struct registry *reg, struct job *job, double elapsed)
 {
 	const struct jobspec *spec = &job->spec;
+	int last = spec->duration_s > 0 && job->tick >= last_tick(spec);
 	const char *errstr;
 	struct msg m;
 
 	memset(&m, 0, sizeof(m));
 	m.type = MSG_PROGRESS;
-	m.progress = progress_at(spec, elapsed);
+	m.progress = last ? 100 : progress_at(spec, elapsed);
 	if (spec->duration_s > 0) {
 		m.has_eta = 1;
-		m.eta_s = elapsed < spec->duration_s ?
+		m.eta_s = !last && elapsed < spec->duration_s ?
 		    spec->duration_s - elapsed : 0;
 	}
 	if (job_emit(reg, job, &m, &errstr) == -1) {
@@ -104,7 +116,7 @@ fake_tick(struct registry *reg, struct job *job, int64_t now_mono)
 		fail(reg, job);
 		return;
 	}
-	if (spec->duration_s > 0 && elapsed >= spec->duration_s) {
+	if (spec->duration_s > 0 && job->tick >= last_tick(spec)) {
 		struct msg m;
 		const char *errstr;
 

@@ -317,7 +317,12 @@ job_run_due(struct registry *reg, int64_t now_mono)
 
 	while ((it = sched_pop_due(&reg->sched, now_mono)) != NULL) {
 		job = (struct job *)((char *)it - offsetof(struct job, due));
-		if (msg_state_terminal(job->state))
+		if (msg_state_terminal(job->state) && job->nsubs > 0) {
+			/* Its subscribers still get the end: look again. */
+			if (sched_set(&reg->sched, &job->due,
+			    now_mono + 1000000) == -1)
+				job_drop(reg, job);
+		} else if (msg_state_terminal(job->state))
 			job_drop(reg, job);
 		else
 			fake_tick(reg, job, now_mono);

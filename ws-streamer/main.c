@@ -122,6 +122,15 @@ setup_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
+/* Moves the running value into the new settings, dropping the new one. */
+static void
+keep(char **next, char **cur)
+{
+	free(*next);
+	*next = *cur;
+	*cur = NULL;
+}
+
 /*
  * Settings that take effect on SIGHUP.  Socket paths, the pidfile and
  * the user are fixed at start: changing them needs a restart.
@@ -139,18 +148,25 @@ reload(void)
 		settings_free(&next);
 		return;
 	}
-	daemon_override(&next.ws_socket, cur->ws_socket);
-	daemon_override(&next.control_socket, cur->control_socket);
-	free(next.ws_listen);
-	next.ws_listen = cur->ws_listen != NULL ? strdup(cur->ws_listen) : NULL;
+	/* lws keeps pointers to the socket paths: they move, not copies. */
+	keep(&next.ws_socket, &cur->ws_socket);
+	keep(&next.control_socket, &cur->control_socket);
+	keep(&next.ws_listen, &cur->ws_listen);
+	next.ping_s = cur->ping_s;
+	next.hangup_s = cur->hangup_s;
+	next.socket_mode = cur->socket_mode;
+	keep(&next.socket_group, &cur->socket_group);
 	settings_free(cur);
 	*cur = next;
 	apply_log_settings(cur);
 	reg->max_running = (size_t)cur->max_jobs;
 	reg->max_finished = (size_t)cur->max_finished;
 	reg->retention_us = cur->retention_s * 1000000;
-	log_info("reload: configuration reloaded (socket paths, pidfile "
-	    "and user need a restart)");
+	reg->ring_len = (size_t)cur->ring_len;
+	reg->ring_bytes = (size_t)cur->ring_bytes;
+	log_info("reload: configuration reloaded (socket paths and access, "
+	    "ping_s, hangup_s, pidfile and user need a restart; ring sizes "
+	    "apply to new jobs)");
 }
 
 static void
@@ -276,7 +292,8 @@ static void
 tcp_vhost(const char *spec)
 {
 	struct lws_context_creation_info info;
-	char host[256];
+	/* lws keeps the pointer for the vhost's life. */
+	static char host[256];
 	int port;
 
 	if (parse_listen(spec, host, sizeof(host), &port) == -1)
@@ -352,8 +369,11 @@ static void
 cleanup(struct pidfile *pf)
 {
 	const struct settings *set = &streamer->set;
+	struct lws_context *ctx = streamer->ctx;
 
-	lws_context_destroy(streamer->ctx);
+	/* A late signal must not reach a context being destroyed. */
+	streamer->ctx = NULL;
+	lws_context_destroy(ctx);
 	registry_free(&streamer->reg);
 	if (set->ws_socket != NULL)
 		unlink(set->ws_socket);

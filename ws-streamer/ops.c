@@ -180,6 +180,17 @@ op_subscribe(struct registry *reg, struct json_object *req,
 	return ok("subscribed", json_object_new_string(job->id));
 }
 
+static int
+binary_mask(const struct msg *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->payload_len; i++)
+		if (m->payload[i] > 1)
+			return 0;
+	return 1;
+}
+
 /*
  * A published message is a stream message without job_id, seq and ts_us:
  * those are the job's to give.  It is checked by the same decoder as any
@@ -222,6 +233,11 @@ op_publish(struct registry *reg, struct json_object *req,
 		msg_clear(&msg);
 		return ops_error("bad_message", "a preview must have the job's "
 		    "scale and preview shape");
+	}
+	if (msg.type == MSG_PREVIEW && !binary_mask(&msg)) {
+		msg_clear(&msg);
+		return ops_error("bad_message", "a preview's mask values are 0 "
+		    "or 1");
 	}
 	/* skipped is per subscriber: sub.c appends it, never the producer. */
 	msg.skipped = 0;

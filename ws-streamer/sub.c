@@ -104,7 +104,10 @@ sub_wake_job(struct job *job)
 	struct sub *s;
 
 	TAILQ_FOREACH(s, &job->subs, entry) {
-		if (s->cur != NULL && s->cur_since < limit && !s->close_code) {
+		/* Stuck: a message not all written, by us or inside lws. */
+		int stuck = s->cur != NULL || lws_partial_buffered(s->wsi);
+
+		if (stuck && s->cur_since < limit && !s->close_code) {
 			log_info("%s: job %s: closing a subscriber that took "
 			    "more than %llds for one message", __func__,
 			    job->id, streamer->set.slow_s);

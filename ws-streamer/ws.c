@@ -15,6 +15,7 @@
 
 #define WS_CLIENT_MSG_MAX	4096
 #define WS_CLIENT_MSG_RATE	10	/* per second */
+#define WS_QUERY_MAX		512	/* bytes of query arguments */
 
 struct ws_session {
 	struct sub	sub;
@@ -49,9 +50,10 @@ origin_allowed(struct lws *wsi)
 	char origin[256];
 	size_t n;
 
-	if (list == NULL || lws_hdr_copy(wsi, origin, sizeof(origin),
-	    WSI_TOKEN_ORIGIN) <= 0)
+	if (list == NULL || lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN) == 0)
 		return 1;	/* native clients send no Origin */
+	if (lws_hdr_copy(wsi, origin, sizeof(origin), WSI_TOKEN_ORIGIN) <= 0)
+		return 0;	/* too long to be on any list */
 	n = strlen(origin);
 	for (p = list; *p != '\0'; p += strcspn(p, ",")) {
 		p += strspn(p, ", ");
@@ -62,21 +64,32 @@ origin_allowed(struct lws *wsi)
 	return 0;
 }
 
-/*
- * A query argument's value.  lws copies "name=value" into buf and points
- * past the name; an argument longer than buf is cut, which the checks of
- * the value then refuse.
- */
+/* A query argument's value: lws copies "name=value" into buf and points
+ * past the name. */
 static const char *
 query_arg(struct lws *wsi, const char *name, char *buf, int len)
 {
 	return lws_get_urlarg_by_name(wsi, name, buf, len);
 }
 
+/*
+ * lws stops looking for an argument at the first one longer than its
+ * buffer, so a long argument could hide the ones after it: the whole
+ * query must fit in one.
+ */
+static int
+check_query_length(struct lws *wsi, struct ws_request *r)
+{
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_URI_ARGS) >
+	    WS_QUERY_MAX)
+		return refuse(r, 400, "query too long");
+	return 0;
+}
+
 static int
 check_token(struct lws *wsi, const struct job *job, struct ws_request *r)
 {
-	char hdr[256], arg[128];
+	char hdr[256], arg[WS_QUERY_MAX + 1];
 	const char *tok = NULL;
 	size_t len = 0;
 
@@ -97,7 +110,7 @@ check_token(struct lws *wsi, const struct job *job, struct ws_request *r)
 static int
 check_query(struct lws *wsi, struct ws_request *r)
 {
-	char arg[128];
+	char arg[WS_QUERY_MAX + 1];
 	const char *v;
 
 	if ((v = query_arg(wsi, "since=", arg, sizeof(arg))) != NULL) {
@@ -130,7 +143,7 @@ check_request(struct lws *wsi, struct ws_request *r)
 		return refuse(r, 404, "no such endpoint");
 	if ((status = wsreq_path(path, (size_t)len, id, &why)) != 0)
 		return refuse(r, status, why);
-	if (check_query(wsi, r) == -1)
+	if (check_query_length(wsi, r) == -1 || check_query(wsi, r) == -1)
 		return -1;
 	if (!origin_allowed(wsi))
 		return refuse(r, 403, "origin not allowed");

@@ -285,6 +285,15 @@ over(int *status)
 	return !have_window || opt.exit_on_complete || conn.exit_code != 0;
 }
 
+static void
+destroy_context(void)
+{
+	struct lws_context *c = ctx;
+
+	ctx = NULL;	/* a late signal must not reach it */
+	lws_context_destroy(c);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -311,7 +320,7 @@ main(int argc, char **argv)
 			break;
 	}
 	net_stop(&conn);
-	lws_context_destroy(ctx);
+	destroy_context();
 	net_free(&conn);
 	model_free(&model);
 	if (have_window)

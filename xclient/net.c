@@ -40,7 +40,7 @@ net_init(struct net *n, struct lws_context *ctx, const struct options *opt,
 void
 net_free(struct net *n)
 {
-	lws_sul_cancel(&n->retry);
+	/* net_stop() cancelled the retry; the context is gone by now. */
 	free(n->rx);
 	ndjson_reader_free(&n->rd);
 	n->rx = NULL;
@@ -120,6 +120,8 @@ ended(int refused_status)
 	struct model *m = net->model;
 
 	net->wsi = NULL;
+	if (net->finished)
+		return;		/* stopping: the context is going away */
 	if (m->terminal) {
 		finish(0);
 		return;
@@ -147,6 +149,9 @@ deliver(const char *text, size_t len)
 
 	type = model_apply(m, text, len, now_wall_us(),
 	    net->opt->headless ? stdout : NULL);
+	/* Backoff restarts only once the server really served us. */
+	if (type != -1)
+		net->attempt = 0;
 	if (type == MSG_PREVIEW && net->opt->frames > 0 &&
 	    m->previews >= (uint64_t)net->opt->frames)
 		net->frames_done = 1;
@@ -300,7 +305,6 @@ net_callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_CLIENT_APPEND_HANDSHAKE_HEADER:
 		return add_auth(wsi, in, len);
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
-		net->attempt = 0;
 		set_conn(CONN_LIVE);
 		return 0;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
@@ -383,7 +387,6 @@ control_line(const char *line, size_t len)
 	if (reply != NULL && json_object_object_get_ex(reply, "ok", &ok) &&
 	    json_object_get_boolean(ok)) {
 		json_object_put(reply);
-		net->attempt = 0;
 		set_conn(CONN_LIVE);
 		return 0;
 	}
