@@ -57,6 +57,7 @@ registry_init(struct registry *reg, const struct settings *set)
 	reg->retention_us = set->retention_s * 1000000;
 	reg->ring_len = (size_t)set->ring_len;
 	reg->ring_bytes = (size_t)set->ring_bytes;
+	reg->max_preview_rate = (double)set->max_preview_rate;
 	return 0;
 }
 
@@ -87,8 +88,10 @@ job_drop(struct registry *reg, struct job *job)
 	reg->njobs--;
 	if (msg_state_terminal(job->state))
 		reg->nfinished--;
-	else
+	else {
 		reg->nrunning--;
+		reg->preview_rate -= job_preview_rate(&job->spec);
+	}
 	log_debug("%s: job %s forgotten", __func__, job->id);
 	job_free(job);
 }
@@ -118,6 +121,13 @@ job_find(struct registry *reg, const char *id)
 		if (strcmp(job->id, id) == 0)
 			return job;
 	return NULL;
+}
+
+/* Preview voxels per second a job costs. */
+double
+job_preview_rate(const struct jobspec *spec)
+{
+	return (double)msg_shape_voxels(spec->pshape) * spec->hz;
 }
 
 static int64_t
@@ -158,6 +168,14 @@ job_create(struct registry *reg, const struct jobspec *spec,
 		*errstr = "the streamer runs as many jobs as it may";
 		return NULL;
 	}
+	/* One loop generates and encodes every preview: its CPU is shared. */
+	if (reg->preview_rate + job_preview_rate(spec) > reg->max_preview_rate) {
+		*code = "too_many_jobs";
+		*errstr = "the streamer's preview budget (max_preview_rate "
+		    "voxels per second) is spent; retry later or ask for a "
+		    "smaller or slower preview";
+		return NULL;
+	}
 	*code = "internal";
 	if ((job = calloc(1, sizeof(*job))) == NULL ||
 	    ring_init(&job->ring, reg->ring_len, reg->ring_bytes) == -1) {
@@ -185,6 +203,7 @@ job_create(struct registry *reg, const struct jobspec *spec,
 	TAILQ_INSERT_HEAD(&reg->jobs, job, entry);
 	reg->njobs++;
 	reg->nrunning++;
+	reg->preview_rate += job_preview_rate(spec);
 	reg->stats.jobs_created++;
 	log_info("%s: job %s: shape %ux%ux%u, preview %ux%ux%u at %g Hz, "
 	    "%s producer", __func__, job->id, spec->shape[0], spec->shape[1],
@@ -205,6 +224,7 @@ finish(struct registry *reg, struct job *job, enum job_state state)
 	job->finished_us = now_wall_us();
 	job->has_eta = 0;
 	reg->nrunning--;
+	reg->preview_rate -= job_preview_rate(&job->spec);
 	reg->nfinished++;
 	if (sched_set(&reg->sched, &job->due,
 	    now_mono_us() + reg->retention_us) == -1)

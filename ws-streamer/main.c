@@ -164,6 +164,7 @@ reload(void)
 	reg->retention_us = cur->retention_s * 1000000;
 	reg->ring_len = (size_t)cur->ring_len;
 	reg->ring_bytes = (size_t)cur->ring_bytes;
+	reg->max_preview_rate = (double)cur->max_preview_rate;
 	log_info("reload: configuration reloaded (socket paths and access, "
 	    "ping_s, hangup_s, pidfile and user need a restart; ring sizes "
 	    "apply to new jobs)");

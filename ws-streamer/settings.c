@@ -25,6 +25,8 @@ static const struct config_var vars[] = {
 	{ "origins", CONFIG_STRING, S(origins), 0, 0, 0, 0 },
 	{ "max_jobs", CONFIG_INT, S(max_jobs), 1, 1000000, 0, 0 },
 	{ "max_finished", CONFIG_INT, S(max_finished), 1, 1000000, 0, 0 },
+	{ "max_preview_rate", CONFIG_INT, S(max_preview_rate), 1,
+	    1LL << 40, 0, 0 },
 	{ "max_subscribers", CONFIG_INT, S(max_subscribers), 1, 1000000,
 	    0, 0 },
 	{ "max_job_subscribers", CONFIG_INT, S(max_job_subscribers), 1,
@@ -57,6 +59,10 @@ settings_defaults(struct settings *set)
 	set->log_level = xstrdup("info");
 	set->max_jobs = 10000;
 	set->max_finished = 1000;
+	/* 32 Mi voxels/s: eight 4 MiB previews at 1 Hz, or 64^3 at 30 Hz
+	 * four times over; generating and encoding them takes a share of
+	 * one core, not all of it. */
+	set->max_preview_rate = 32LL << 20;
 	set->max_subscribers = 19000;
 	set->max_job_subscribers = 19000;
 	set->retention_s = 3600;

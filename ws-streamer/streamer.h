@@ -72,6 +72,8 @@ struct registry {
 	size_t		  max_running;
 	size_t		  max_finished;
 	size_t		  nfinished;
+	double		  preview_rate;	/* voxels/s of the running jobs */
+	double		  max_preview_rate;
 	int64_t		  retention_us;
 	size_t		  ring_len;
 	size_t		  ring_bytes;
@@ -127,6 +129,7 @@ struct settings {
 	char		*origins;	/* comma-separated, or NULL: any */
 	long long	 max_jobs;
 	long long	 max_finished;
+	long long	 max_preview_rate;	/* voxels per second */
 	long long	 max_subscribers;
 	long long	 max_job_subscribers;
 	long long	 retention_s;
@@ -161,6 +164,7 @@ int		 job_emit(struct registry *reg, struct job *job, struct msg *m,
 		    const char **errstr);
 int		 job_cancel(struct registry *reg, struct job *job);
 void		 job_trim(struct job *job);
+double		 job_preview_rate(const struct jobspec *spec);
 void		 job_run_due(struct registry *reg, int64_t now_mono);
 struct json_object *job_to_json(const struct job *job, int with_token);
 

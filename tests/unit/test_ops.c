@@ -545,6 +545,29 @@ test_too_many_jobs(void)
 	teardown();
 }
 
+/* Jobs share one loop: their preview voxels per second are budgeted. */
+static void
+test_preview_budget(void)
+{
+	struct job *a;
+
+	setup(10, 10, 3600);
+	reg->max_preview_rate = 1000;	/* voxels per second */
+	a = create("{\"shape\":[8,8,8],\"preview\":{\"hz\":1}}");
+	CU_ASSERT_DOUBLE_EQUAL(reg->preview_rate, 512, 1e-9);
+	expect_error(call("{\"version\":1,\"op\":\"create\",\"job\":"
+	    "{\"shape\":[8,8,8],\"preview\":{\"hz\":1}}}"), "too_many_jobs",
+	    "max_preview_rate");
+	/* A smaller or slower preview still fits. */
+	create("{\"shape\":[8,8,8],\"preview\":{\"scale\":2,\"hz\":1}}");
+	CU_ASSERT_DOUBLE_EQUAL(reg->preview_rate, 576, 1e-9);
+	/* A finished job gives its share back. */
+	CU_ASSERT_EQUAL(job_cancel(reg, a), 0);
+	CU_ASSERT_DOUBLE_EQUAL(reg->preview_rate, 64, 1e-9);
+	create("{\"shape\":[8,8,8],\"preview\":{\"hz\":1}}");
+	teardown();
+}
+
 /* subscribe only names the job to the connection, after the checks. */
 static void
 test_subscribe(void)
@@ -904,6 +927,7 @@ static CU_TestInfo cases[] = {
 	{ "cancel", test_cancel },
 	{ "malformed requests", test_bad_requests },
 	{ "too_many_jobs", test_too_many_jobs },
+	{ "preview budget", test_preview_budget },
 	{ "subscribe", test_subscribe },
 	{ "publish", test_publish },
 	{ "stats", test_stats },
