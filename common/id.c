@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include "b64.h"
 #include "id.h"
@@ -137,4 +138,21 @@ id_token_equal(const char *expected, const char *presented, size_t len)
 		diff |= (unsigned char)expected[i] ^
 		    (unsigned char)presented[i];
 	return diff == 0;
+}
+
+int
+id_bearer(const char *value, const char **tok, size_t *len)
+{
+	size_t n;
+
+	if (strncasecmp(value, "Bearer ", 7) != 0)
+		return -1;
+	for (value += 7; *value == ' '; value++)
+		;
+	n = strcspn(value, " ");
+	if (n == 0 || value[n + strspn(value + n, " ")] != '\0')
+		return -1;
+	*tok = value;
+	*len = n;
+	return 0;
 }

@@ -31,4 +31,12 @@ int	id_token_valid(const char *s, size_t len);
 int	id_token_equal(const char *expected, const char *presented,
 	    size_t len);
 
+/*
+ * The credential of an Authorization header value "Bearer <credential>"
+ * (scheme case-insensitive, blanks around the credential allowed, none
+ * inside).  Returns 0 and points *tok into value, or -1.  The REST
+ * handler and the streamer's handshake both read it this way.
+ */
+int	id_bearer(const char *value, const char **tok, size_t *len);
+
 #endif

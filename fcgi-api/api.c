@@ -153,15 +153,9 @@ identify(const struct api_request *req, struct api_keys *keys,
 	*len = 0;
 	if (a == NULL || *a == '\0')
 		return CALLER_NONE;
-	if (strncasecmp(a, "Bearer ", 7) != 0)
+	if (id_bearer(a, cred, len) == -1)
 		return CALLER_BAD;
-	for (a += 7; *a == ' '; a++)
-		;
-	*cred = a;
-	*len = strcspn(a, " ");
-	if (*len == 0 || a[*len] != '\0')
-		return CALLER_BAD;
-	if (keys_match(keys, a, *len))
+	if (keys_match(keys, *cred, *len))
 		return CALLER_KEY;
 	return CALLER_TOKEN;
 }

@@ -67,7 +67,7 @@ check_bearer(const char *v)
 	const char *tok = NULL;
 	size_t len = 0, n = strlen(v);
 
-	if (wsreq_bearer(v, &tok, &len) == -1)
+	if (id_bearer(v, &tok, &len) == -1)
 		return;
 	if (tok < v + 7 || len == 0 || tok + len > v + n || *tok == ' ' ||
 	    tok[len - 1] == ' ')

@@ -95,7 +95,7 @@ check_token(struct lws *wsi, const struct job *job, struct ws_request *r)
 
 	if (lws_hdr_copy(wsi, hdr, sizeof(hdr),
 	    WSI_TOKEN_HTTP_AUTHORIZATION) > 0) {
-		if (wsreq_bearer(hdr, &tok, &len) == -1)
+		if (id_bearer(hdr, &tok, &len) == -1)
 			return refuse(r, 401, "Authorization must be "
 			    "\"Bearer <token>\"");
 	} else if ((tok = query_arg(wsi, "token=", arg, sizeof(arg))) != NULL)

@@ -4,7 +4,6 @@
  * Authorization header is checked here before anything looks it up.
  */
 #include <string.h>
-#include <strings.h>
 
 #include "wsreq.h"
 
@@ -64,19 +63,4 @@ wsreq_epoch(const char *s)
 		if (s[i] < 0x21 || s[i] > 0x7e)
 			return -1;
 	return 0;
-}
-
-int
-wsreq_bearer(const char *value, const char **tok, size_t *len)
-{
-	if (strncasecmp(value, "Bearer ", 7) != 0)
-		return -1;
-	value += 7;
-	while (*value == ' ')
-		value++;
-	*tok = value;
-	*len = strlen(value);
-	while (*len > 0 && value[*len - 1] == ' ')
-		(*len)--;
-	return *len > 0 ? 0 : -1;
 }

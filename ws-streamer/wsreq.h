@@ -1,7 +1,7 @@
 /*
  * wsreq.h: what a WebSocket handshake asks for: the job in its path
- * (/ws/jobs/{id}), the optional since and epoch query arguments and the
- * bearer token.  Pure functions, so they can be tested and fuzzed
+ * (/ws/jobs/{id}) and the optional since and epoch query arguments.
+ * Pure functions, so they can be tested and fuzzed
  * without a socket.
  */
 #ifndef MS_WSREQ_H
@@ -27,11 +27,5 @@ int	wsreq_since(const char *s, int64_t *since);
 
 /* An epoch argument: 1..63 printable ASCII characters.  0, or -1. */
 int	wsreq_epoch(const char *s);
-
-/*
- * The token of an Authorization header value "Bearer <token>" (scheme
- * case-insensitive).  Returns 0 and points *tok at it, or -1.
- */
-int	wsreq_bearer(const char *value, const char **tok, size_t *len);
 
 #endif
