@@ -91,6 +91,7 @@ status_of(const char *code)
 		{ "bad_request", 400 }, { "invalid_job", 400 },
 		{ "forbidden", 403 }, { "not_found", 404 },
 		{ "conflict", 409 }, { "too_many_jobs", 503 },
+		{ "journal_failed", 503 },
 		{ NULL, 0 }
 	};
 	int i;
@@ -125,7 +126,7 @@ call(const struct api_backend *be, struct json_object *req, const char *key,
 		const char *c = json_object_get_string(code);
 
 		api_error(res, status_of(c), c, json_object_get_string(msg));
-		if (strcmp(c, "too_many_jobs") == 0)
+		if (status_of(c) == 503)
 			res->retry_after = API_RETRY_AFTER;
 	} else
 		api_error(res, 502, "bad_gateway", "the streamer answered "

@@ -104,6 +104,19 @@ tick_time(const struct job *job, uint64_t tick)
 	return job->start_mono + (int64_t)llround(tick * 1e6 / job->spec.hz);
 }
 
+/*
+ * The journal could not be written, so nothing could be said: the same
+ * tick is tried again a second later, as the disk may come back.
+ */
+static void
+retry(struct registry *reg, struct job *job, int64_t now_mono)
+{
+	log_warnx("%s: job %s: the journal failed; tick %llu is retried",
+	    __func__, job->id, (unsigned long long)job->tick);
+	if (sched_set(&reg->sched, &job->due, now_mono + 1000000) == -1)
+		fail(reg, job);
+}
+
 void
 fake_tick(struct registry *reg, struct job *job, int64_t now_mono)
 {
@@ -111,9 +124,13 @@ fake_tick(struct registry *reg, struct job *job, int64_t now_mono)
 	double elapsed = job->tick / spec->hz;
 	int64_t next;
 
+	reg->journal_failed = 0;
 	if (emit_progress(reg, job, elapsed) == -1 ||
 	    emit_preview(reg, job, job->tick) == -1) {
-		fail(reg, job);
+		if (reg->journal_failed)
+			retry(reg, job, now_mono);
+		else
+			fail(reg, job);
 		return;
 	}
 	if (spec->duration_s > 0 && job->tick >= last_tick(spec)) {
@@ -123,7 +140,10 @@ fake_tick(struct registry *reg, struct job *job, int64_t now_mono)
 		memset(&m, 0, sizeof(m));
 		m.type = MSG_COMPLETED;
 		m.state = JOB_SUCCEEDED;
-		if (job_emit(reg, job, &m, &errstr) == -1)
+		if (job_emit(reg, job, &m, &errstr) == -1 &&
+		    reg->journal_failed)
+			retry(reg, job, now_mono);
+		else if (job->terminal == NULL)
 			fail(reg, job);
 		return;
 	}
@@ -137,4 +157,28 @@ fake_tick(struct registry *reg, struct job *job, int64_t now_mono)
 	}
 	if (sched_set(&reg->sched, &job->due, next) == -1)
 		fail(reg, job);
+}
+
+/*
+ * A job recovered after a restart goes on where the wall clock says it
+ * is: the downtime counts, so a restart does not lengthen a job, and a
+ * job whose end passed meanwhile completes now.  The due tick runs at
+ * once, so the job has a latest preview again.
+ */
+void
+fake_resume(struct registry *reg, struct job *job, int64_t now_wall,
+    int64_t now_mono)
+{
+	const struct jobspec *spec = &job->spec;
+	int64_t elapsed = now_wall - job->created_us;
+
+	if (elapsed < 0)
+		elapsed = 0;	/* the wall clock went back */
+	job->start_mono = now_mono - elapsed;
+	job->tick = (uint64_t)floor(elapsed * spec->hz / 1e6);
+	if (spec->duration_s > 0 && job->tick > last_tick(spec))
+		job->tick = last_tick(spec);
+	log_info("%s: job %s resumes at tick %llu, seq %lld", __func__,
+	    job->id, (unsigned long long)job->tick, (long long)job->seq);
+	fake_tick(reg, job, now_mono);
 }

@@ -3,7 +3,9 @@
  * running, emits numbered messages into its ring, and ends succeeded,
  * failed or cancelled; finished jobs stay queryable for the retention
  * time and are then forgotten.  Nothing here knows about sockets: the
- * registry's wake and dropping hooks tell the subscriber code.
+ * registry's wake and dropping hooks tell the subscriber code.  With a
+ * journal, a creation and an end are on disk before they happen here,
+ * and a restart rebuilds the registry from it (registry_recover).
  */
 #include <sys/random.h>
 
@@ -71,14 +73,12 @@ job_free(struct job *job)
 	free(job);
 }
 
-/* Forgets a job: its subscribers are let go first. */
+/* Takes a job out of the registry's tables and counts. */
 static void
-job_drop(struct registry *reg, struct job *job)
+job_unlink(struct registry *reg, struct job *job)
 {
 	struct job **pp;
 
-	if (reg->dropping != NULL)
-		reg->dropping(job);
 	for (pp = &reg->buckets[bucket_of(reg, job->id)]; *pp != job;
 	    pp = &(*pp)->hnext)
 		;
@@ -92,6 +92,46 @@ job_drop(struct registry *reg, struct job *job)
 		reg->nrunning--;
 		reg->preview_rate -= job_preview_rate(&job->spec);
 	}
+}
+
+/*
+ * Writes r to the journal, if the registry keeps one, compacting it first
+ * when it has grown (the registry is consistent here: r is not applied
+ * yet).  With sync, r is on disk when this returns 0.
+ */
+static int
+record(struct registry *reg, const struct journal_rec *r, int sync,
+    const char **errstr)
+{
+	const char *why;
+
+	if (reg->journal == NULL)
+		return 0;
+	if (journal_wants_compaction(reg->journal) &&
+	    registry_compact(reg, reg->journal, &why) == -1)
+		log_warnx("%s: compaction of the journal failed: %s", __func__,
+		    why);
+	reg->journal_failed = journal_append(reg->journal, r, sync, errstr)
+	    == -1;
+	return reg->journal_failed ? -1 : 0;
+}
+
+/* Forgets a job: its subscribers are let go first. */
+static void
+job_drop(struct registry *reg, struct job *job)
+{
+	struct journal_rec r;
+	const char *errstr;
+
+	/* Not synced: a drop lost in a crash is made again at recovery. */
+	memset(&r, 0, sizeof(r));
+	r.type = JOURNAL_DROP;
+	memcpy(r.id, job->id, sizeof(r.id));
+	if (record(reg, &r, 0, &errstr) == -1)
+		log_warnx("%s: job %s: %s", __func__, job->id, errstr);
+	if (reg->dropping != NULL)
+		reg->dropping(job);
+	job_unlink(reg, job);
 	log_debug("%s: job %s forgotten", __func__, job->id);
 	job_free(job);
 }
@@ -101,6 +141,8 @@ registry_free(struct registry *reg)
 {
 	struct job *job;
 
+	/* Stopping forgets nothing on disk. */
+	reg->journal = NULL;
 	while ((job = TAILQ_FIRST(&reg->jobs)) != NULL)
 		job_drop(reg, job);
 	sched_free(&reg->sched);
@@ -140,28 +182,85 @@ random_seed(void)
 	return (int64_t)(v & JOBSPEC_SEED_MAX);
 }
 
-/* Drops the oldest finished job once more than max_finished are kept. */
+/* Drops the oldest finished jobs while more than max_finished are kept. */
 static void
 enforce_finished_limit(struct registry *reg, const struct job *keep)
 {
-	struct job *job;
+	struct job *job, *prev;
 
-	if (reg->nfinished <= reg->max_finished)
-		return;
-	TAILQ_FOREACH_REVERSE(job, &reg->jobs, joblist, entry)
+	for (job = TAILQ_LAST(&reg->jobs, joblist); job != NULL &&
+	    reg->nfinished > reg->max_finished; job = prev) {
+		prev = TAILQ_PREV(job, joblist, entry);
 		if (job != keep && msg_state_terminal(job->state) &&
-		    job->nsubs == 0) {
+		    job->nsubs == 0)
 			job_drop(reg, job);
-			return;
-		}
+	}
+}
+
+/* A new running job in the registry, or NULL (out of memory). */
+static struct job *
+job_new(struct registry *reg, const char *id, const struct jobspec *spec)
+{
+	struct job *job;
+	size_t b;
+
+	if ((job = calloc(1, sizeof(*job))) == NULL ||
+	    ring_init(&job->ring, reg->ring_len, reg->ring_bytes) == -1) {
+		free(job);
+		return NULL;
+	}
+	memcpy(job->id, id, sizeof(job->id));
+	job->spec = *spec;
+	job->state = JOB_RUNNING;
+	TAILQ_INIT(&job->subs);
+	sched_item_init(&job->due);
+	b = bucket_of(reg, job->id);
+	job->hnext = reg->buckets[b];
+	reg->buckets[b] = job;
+	TAILQ_INSERT_HEAD(&reg->jobs, job, entry);
+	reg->njobs++;
+	reg->nrunning++;
+	reg->preview_rate += job_preview_rate(spec);
+	return job;
+}
+
+static void
+create_rec(const struct job *job, struct journal_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->type = JOURNAL_CREATE;
+	memcpy(r->id, job->id, sizeof(r->id));
+	memcpy(r->token, job->token, sizeof(r->token));
+	r->spec = job->spec;
+	r->created_us = job->created_us;
+	r->seq = job->reserved;
+}
+
+/* What the end of a job needs to be rebuilt: m is its terminal message. */
+static void
+finish_rec(const struct job *job, const struct msg *m, struct journal_rec *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->type = JOURNAL_FINISH;
+	memcpy(r->id, job->id, sizeof(r->id));
+	r->seq = m->seq;
+	r->finished_us = m->ts_us;
+	r->state = m->type == MSG_ERROR ? JOB_FAILED : m->state;
+	r->progress = r->state == JOB_SUCCEEDED ? 100 : job->progress;
+	if (m->type == MSG_ERROR) {
+		memcpy(r->code, m->code, sizeof(r->code));
+		memcpy(r->message, m->message, sizeof(r->message));
+	}
 }
 
 struct job *
 job_create(struct registry *reg, const struct jobspec *spec,
     const char **code, const char **errstr)
 {
+	char id[ID_JOB_LEN + 1];
+	struct journal_rec r;
 	struct job *job;
-	size_t b;
+	int ret;
 
 	if (reg->nrunning >= reg->max_running) {
 		*code = "too_many_jobs";
@@ -177,33 +276,33 @@ job_create(struct registry *reg, const struct jobspec *spec,
 		return NULL;
 	}
 	*code = "internal";
-	if ((job = calloc(1, sizeof(*job))) == NULL ||
-	    ring_init(&job->ring, reg->ring_len, reg->ring_bytes) == -1) {
-		free(job);
+	memset(&r, 0, sizeof(r));
+	if (id_job_new(id) == -1 || id_token_new(r.token) == -1) {
+		*errstr = "no random bytes for an id";
+		return NULL;
+	}
+	r.spec = *spec;
+	if (!r.spec.has_seed) {
+		r.spec.seed = random_seed();
+		r.spec.has_seed = 1;
+	}
+	if ((job = job_new(reg, id, &r.spec)) == NULL) {
 		*errstr = "out of memory";
 		return NULL;
 	}
-	if (id_job_new(job->id) == -1 || id_token_new(job->token) == -1) {
-		*errstr = "no random bytes for an id";
+	memcpy(job->token, r.token, sizeof(job->token));
+	job->created_us = now_wall_us();
+	job->reserved = JOURNAL_RESERVE;
+	/* On disk first: a job is acknowledged only once it is there. */
+	create_rec(job, &r);
+	ret = record(reg, &r, 1, errstr);
+	explicit_bzero(r.token, sizeof(r.token));
+	if (ret == -1) {
+		*code = "journal_failed";
+		job_unlink(reg, job);
 		job_free(job);
 		return NULL;
 	}
-	job->spec = *spec;
-	if (!job->spec.has_seed) {
-		job->spec.seed = random_seed();
-		job->spec.has_seed = 1;
-	}
-	job->state = JOB_RUNNING;
-	job->created_us = now_wall_us();
-	TAILQ_INIT(&job->subs);
-	sched_item_init(&job->due);
-	b = bucket_of(reg, job->id);
-	job->hnext = reg->buckets[b];
-	reg->buckets[b] = job;
-	TAILQ_INSERT_HEAD(&reg->jobs, job, entry);
-	reg->njobs++;
-	reg->nrunning++;
-	reg->preview_rate += job_preview_rate(spec);
 	reg->stats.jobs_created++;
 	log_info("%s: job %s: shape %ux%ux%u, preview %ux%ux%u at %g Hz, "
 	    "%s producer", __func__, job->id, spec->shape[0], spec->shape[1],
@@ -217,19 +316,32 @@ job_create(struct registry *reg, const struct jobspec *spec,
 	return job;
 }
 
+/* Schedules a finished job's expiry: retention_us after finished_us. */
 static void
-finish(struct registry *reg, struct job *job, enum job_state state)
+expire_later(struct registry *reg, struct job *job)
+{
+	int64_t left = job->finished_us + reg->retention_us - now_wall_us();
+
+	if (left > reg->retention_us)
+		left = reg->retention_us;	/* the wall clock went back */
+	if (sched_set(&reg->sched, &job->due,
+	    now_mono_us() + (left > 0 ? left : 0)) == -1)
+		log_warnx("%s: job %s: no memory to schedule its expiry",
+		    __func__, job->id);
+}
+
+/* The job's end, at finished_us (wall clock) as its journal says. */
+static void
+finish(struct registry *reg, struct job *job, enum job_state state,
+    int64_t finished_us)
 {
 	job->state = state;
-	job->finished_us = now_wall_us();
+	job->finished_us = finished_us;
 	job->has_eta = 0;
 	reg->nrunning--;
 	reg->preview_rate -= job_preview_rate(&job->spec);
 	reg->nfinished++;
-	if (sched_set(&reg->sched, &job->due,
-	    now_mono_us() + reg->retention_us) == -1)
-		log_warnx("%s: job %s: no memory to schedule its expiry",
-		    __func__, job->id);
+	expire_later(reg, job);
 	log_info("%s: job %s %s", __func__, job->id, msg_state_name(state));
 	enforce_finished_limit(reg, job);
 }
@@ -256,11 +368,39 @@ apply(struct registry *reg, struct job *job, const struct msg *m,
 		/* FALLTHROUGH */
 	case MSG_ERROR:
 		job->terminal = msgbuf_ref(b);
-		finish(reg, job, m->type == MSG_ERROR ? JOB_FAILED : m->state);
+		finish(reg, job, m->type == MSG_ERROR ? JOB_FAILED : m->state,
+		    m->ts_us);
 		break;
 	case MSG_STATUS:
 		break;
 	}
+}
+
+/*
+ * Before m goes out: an end is journaled (synced) as such, and a seq past
+ * the job's reservation reserves the next JOURNAL_RESERVE, so that after
+ * a crash the job's seqs go on above any a subscriber may have seen.
+ */
+static int
+durable(struct registry *reg, struct job *job, const struct msg *m,
+    const char **errstr)
+{
+	struct journal_rec r;
+
+	if (m->type == MSG_COMPLETED || m->type == MSG_ERROR) {
+		finish_rec(job, m, &r);
+		return record(reg, &r, 1, errstr);
+	}
+	if (m->seq <= job->reserved)
+		return 0;
+	memset(&r, 0, sizeof(r));
+	r.type = JOURNAL_RESERVE_SEQ;
+	memcpy(r.id, job->id, sizeof(r.id));
+	r.seq = m->seq - 1 + JOURNAL_RESERVE;
+	if (record(reg, &r, 1, errstr) == -1)
+		return -1;
+	job->reserved = r.seq;
+	return 0;
 }
 
 int
@@ -284,6 +424,10 @@ job_emit(struct registry *reg, struct job *job, struct msg *m,
 		m->state = JOB_RUNNING;
 	if ((b = msgbuf_encode(m, job->previews + 1, errstr)) == NULL)
 		return -1;
+	if (durable(reg, job, m, errstr) == -1) {
+		msgbuf_unref(b);
+		return -1;
+	}
 	job->seq = m->seq;
 	ring_push(&job->ring, b);
 	reg->stats.messages++;
@@ -297,21 +441,34 @@ job_emit(struct registry *reg, struct job *job, struct msg *m,
 int
 job_cancel(struct registry *reg, struct job *job)
 {
-	struct msg m;
+	struct journal_rec r;
 	const char *errstr;
+	struct msg m;
 
 	if (msg_state_terminal(job->state))
 		return -1;
 	memset(&m, 0, sizeof(m));
 	m.type = MSG_COMPLETED;
 	m.state = JOB_CANCELLED;
-	if (job_emit(reg, job, &m, &errstr) == -1) {
-		/* Cancelling must not fail: end it without a message. */
-		log_warnx("%s: job %s: %s", __func__, job->id, errstr);
-		finish(reg, job, JOB_CANCELLED);
-		if (reg->wake != NULL)
-			reg->wake(job);
-	}
+	reg->journal_failed = 0;
+	if (job_emit(reg, job, &m, &errstr) == 0)
+		return 0;
+	log_warnx("%s: job %s: %s", __func__, job->id, errstr);
+	if (reg->journal_failed)
+		return -1;
+	/*
+	 * Cancelling must not fail: end it without a message.  Its journal
+	 * record takes the next seq, so that the terminal message rebuilt
+	 * after a restart reuses no number.
+	 */
+	m.seq = job->seq + 1;
+	m.ts_us = now_wall_us();
+	finish_rec(job, &m, &r);
+	if (record(reg, &r, 1, &errstr) == -1)
+		return -1;
+	finish(reg, job, JOB_CANCELLED, m.ts_us);
+	if (reg->wake != NULL)
+		reg->wake(job);
 	return 0;
 }
 
@@ -347,6 +504,189 @@ job_run_due(struct registry *reg, int64_t now_mono)
 		else
 			fake_tick(reg, job, now_mono);
 	}
+}
+
+/* A finished job as its journal says, with its terminal message rebuilt. */
+static int
+replay_finish(struct registry *reg, struct job *job,
+    const struct journal_rec *r)
+{
+	const char *errstr;
+	struct msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = r->state == JOB_FAILED ? MSG_ERROR : MSG_COMPLETED;
+	memcpy(m.job_id, job->id, sizeof(m.job_id));
+	m.seq = r->seq;
+	m.ts_us = r->finished_us;
+	m.state = r->state;
+	memcpy(m.code, r->code, sizeof(m.code));
+	memcpy(m.message, r->message, sizeof(m.message));
+	if ((job->terminal = msgbuf_encode(&m, 0, &errstr)) == NULL) {
+		log_warnx("%s: job %s: %s", __func__, job->id, errstr);
+		return -1;
+	}
+	job->state = r->state;
+	job->progress = r->progress;
+	job->finished_us = r->finished_us;
+	job->seq = r->seq;
+	if (job->reserved < r->seq)
+		job->reserved = r->seq;
+	reg->nrunning--;
+	reg->preview_rate -= job_preview_rate(&job->spec);
+	reg->nfinished++;
+	return 0;
+}
+
+/* Replays one record into the registry (before anything runs). */
+static int
+replay_rec(const struct journal_rec *r, void *arg)
+{
+	struct registry *reg = arg;
+	struct job *job;
+
+	if (r->type == JOURNAL_EPOCH) {
+		memcpy(reg->epoch, r->epoch, sizeof(reg->epoch));
+		return 0;
+	}
+	job = job_find(reg, r->id);
+	if (r->type == JOURNAL_CREATE) {
+		if (job != NULL) {
+			log_warnx("%s: job %s created twice; the second is "
+			    "ignored", __func__, r->id);
+			return 0;
+		}
+		if ((job = job_new(reg, r->id, &r->spec)) == NULL)
+			return -1;
+		memcpy(job->token, r->token, sizeof(job->token));
+		job->created_us = r->created_us;
+		job->seq = job->reserved = r->seq;
+		return 0;
+	}
+	if (job == NULL) {
+		/* Its creation was a damaged record: already logged. */
+		log_debug("%s: a %s record of unknown job %s", __func__,
+		    r->type == JOURNAL_DROP ? "drop" : "state", r->id);
+		return 0;
+	}
+	if (r->type == JOURNAL_DROP) {
+		job_unlink(reg, job);
+		job_free(job);
+	} else if (msg_state_terminal(job->state)) {
+		log_warnx("%s: job %s: a record after its end is ignored",
+		    __func__, job->id);
+	} else if (r->type == JOURNAL_RESERVE_SEQ) {
+		if (r->seq > job->reserved)
+			job->seq = job->reserved = r->seq;
+	} else
+		return replay_finish(reg, job, r);
+	return 0;
+}
+
+/* The terminal message of a finished job, decoded, or rebuilt when the
+ * job ended without one (then it takes the seq after the last). */
+static int
+terminal_msg(const struct job *job, struct msg *m)
+{
+	const char *errstr;
+
+	if (job->terminal != NULL)
+		return msg_decode((const char *)job->terminal->json,
+		    job->terminal->len, m, &errstr);
+	memset(m, 0, sizeof(*m));
+	m->type = MSG_COMPLETED;
+	m->state = job->state == JOB_FAILED ? JOB_CANCELLED : job->state;
+	memcpy(m->job_id, job->id, sizeof(m->job_id));
+	m->seq = job->seq + 1;
+	m->ts_us = job->finished_us;
+	return 0;
+}
+
+/*
+ * Writes the live records (the epoch, each job's creation with its
+ * reservation, and the end of each finished one) to a new journal that
+ * replaces j's.  Bounded by max_jobs + max_finished records.
+ */
+int
+registry_compact(struct registry *reg, struct journal *j,
+    const char **errstr)
+{
+	struct journal_rec r;
+	struct job *job;
+	struct msg m;
+
+	if (journal_compact_begin(j, errstr) == -1)
+		return -1;
+	memset(&r, 0, sizeof(r));
+	r.type = JOURNAL_EPOCH;
+	memcpy(r.epoch, reg->epoch, sizeof(r.epoch));
+	if (journal_compact_add(j, &r, errstr) == -1)
+		goto fail;
+	/* Oldest first, as they were created. */
+	TAILQ_FOREACH_REVERSE(job, &reg->jobs, joblist, entry) {
+		create_rec(job, &r);
+		if (journal_compact_add(j, &r, errstr) == -1)
+			goto fail;
+		if (!msg_state_terminal(job->state))
+			continue;
+		memset(&m, 0, sizeof(m));
+		if (terminal_msg(job, &m) == -1) {
+			*errstr = "out of memory";
+			goto fail;
+		}
+		finish_rec(job, &m, &r);
+		if (journal_compact_add(j, &r, errstr) == -1)
+			goto fail;
+	}
+	explicit_bzero(&r, sizeof(r));
+	if (journal_compact_commit(j, errstr) == -1)
+		goto fail;
+	log_info("%s: \"%s/%s\": %zu jobs, %lld bytes", __func__, j->dir,
+	    JOURNAL_FILE, reg->njobs, (long long)j->size);
+	return 0;
+fail:
+	explicit_bzero(&r, sizeof(r));
+	journal_compact_abort(j);
+	return -1;
+}
+
+/* After replay: finished jobs wait for their expiry, running ones go on. */
+static void
+resume(struct registry *reg)
+{
+	int64_t wall = now_wall_us(), mono = now_mono_us();
+	struct job *job, *prev;
+
+	for (job = TAILQ_LAST(&reg->jobs, joblist); job != NULL; job = prev) {
+		prev = TAILQ_PREV(job, joblist, entry);
+		/* Empty after its seq: seqs go on above it. */
+		job->ring.head = job->seq;
+		job->ring.tail = job->seq + 1;
+		if (msg_state_terminal(job->state)) {
+			job_trim(job);
+			expire_later(reg, job);
+		} else if (job->spec.producer == JOBSPEC_FAKE)
+			fake_resume(reg, job, wall, mono);
+	}
+	enforce_finished_limit(reg, NULL);
+}
+
+int
+registry_recover(struct registry *reg, struct journal *j,
+    struct journal_stats *st, const char **errstr)
+{
+	if (journal_replay(j, replay_rec, reg, st, errstr) == -1)
+		return -1;
+	/* Also cuts off a torn last record before anything is appended. */
+	if (registry_compact(reg, j, errstr) == -1)
+		return -1;
+	reg->journal = j;
+	if (reg->nrunning > reg->max_running)
+		log_warnx("%s: %zu running jobs recovered, more than max_jobs "
+		    "(%zu): they go on", __func__, reg->nrunning,
+		    reg->max_running);
+	resume(reg);
+	return 0;
 }
 
 static struct json_object *

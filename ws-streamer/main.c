@@ -2,7 +2,8 @@
  * main.c: ws-streamer's start, event loop and end.  It reads the
  * configuration, creates the sockets (WebSocket on a Unix socket and
  * optionally TCP, control on a second Unix socket) in one libwebsockets
- * context, drops privileges, and serves until SIGTERM; SIGHUP reloads.
+ * context, drops privileges, recovers the jobs from the state directory's
+ * journal, and serves until SIGTERM; SIGHUP reloads.
  */
 #include <sys/stat.h>
 
@@ -33,6 +34,7 @@ struct flags {
 	const char	*ws_listen;
 	const char	*control_socket;
 	const char	*pidfile;
+	const char	*state_dir;
 	int		 debug;
 	int		 foreground;
 	int		 check_only;
@@ -47,13 +49,14 @@ static lws_sorted_usec_list_t	 sched_sul;
 static lws_sorted_usec_list_t	 grace_sul;
 static int			 grace_over;
 static lws_retry_bo_t		 retry;
+static struct journal		 journal = { .fd = -1, .dirfd = -1 };
 
 static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: ws-streamer [-dnv] [-c control_socket] "
 	    "[-f config] [-l host:port]\n"
-	    "                   [-p pidfile] [-s ws_socket]\n");
+	    "                   [-p pidfile] [-S state_dir] [-s ws_socket]\n");
 	exit(DAEMON_EXIT_USAGE);
 }
 
@@ -72,6 +75,7 @@ load_settings(struct settings *set, char *err, size_t errlen)
 	daemon_override(&set->ws_listen, flags.ws_listen);
 	daemon_override(&set->control_socket, flags.control_socket);
 	daemon_override(&set->pidfile, flags.pidfile);
+	daemon_override(&set->state_dir, flags.state_dir);
 	if (flags.debug)
 		daemon_override(&set->log_level, "debug");
 	return settings_check(set, err, errlen);
@@ -152,6 +156,7 @@ reload(void)
 	keep(&next.ws_socket, &cur->ws_socket);
 	keep(&next.control_socket, &cur->control_socket);
 	keep(&next.ws_listen, &cur->ws_listen);
+	keep(&next.state_dir, &cur->state_dir);
 	next.ping_s = cur->ping_s;
 	next.hangup_s = cur->hangup_s;
 	next.socket_mode = cur->socket_mode;
@@ -166,8 +171,8 @@ reload(void)
 	reg->ring_bytes = (size_t)cur->ring_bytes;
 	reg->max_preview_rate = (double)cur->max_preview_rate;
 	log_info("reload: configuration reloaded (socket paths and access, "
-	    "ping_s, hangup_s, pidfile and user need a restart; ring sizes "
-	    "apply to new jobs)");
+	    "ping_s, hangup_s, pidfile, state_dir and user need a restart; "
+	    "ring sizes apply to new jobs)");
 }
 
 static void
@@ -339,7 +344,7 @@ parse_flags(int argc, char **argv)
 	int ch;
 
 	flags.foreground = 1;
-	while ((ch = getopt(argc, argv, "c:df:hl:np:s:v")) != -1) {
+	while ((ch = getopt(argc, argv, "c:df:hl:np:S:s:v")) != -1) {
 		switch (ch) {
 		case 'c': flags.control_socket = optarg; break;
 		case 'd': flags.foreground = 0; break;
@@ -347,6 +352,7 @@ parse_flags(int argc, char **argv)
 		case 'l': flags.ws_listen = optarg; break;
 		case 'n': flags.check_only = 1; break;
 		case 'p': flags.pidfile = optarg; break;
+		case 'S': flags.state_dir = optarg; break;
 		case 's': flags.ws_socket = optarg; break;
 		case 'v': flags.debug = 1; break;
 		default: usage();
@@ -366,6 +372,36 @@ serve(void)
 	}
 }
 
+/*
+ * As the user that runs the streamer: the jobs of the journal come back
+ * before the loop serves anyone (connections wait in the backlog).
+ */
+static void
+recover(const char *dir)
+{
+	struct journal_stats st;
+	const char *errstr;
+	int64_t t0 = now_mono_us();
+
+	if (journal_open(&journal, dir, &errstr) == -1) {
+		int status = errno == EWOULDBLOCK ?
+		    DAEMON_EXIT_ALREADY_RUNNING : DAEMON_EXIT_CANTCREAT;
+
+		log_warnx("state_dir \"%s\": %s", dir, errstr);
+		exit(status);
+	}
+	if (registry_recover(&streamer->reg, &journal, &st, &errstr) == -1) {
+		log_warnx("state_dir \"%s\": %s", dir, errstr);
+		exit(DAEMON_EXIT_CANTCREAT);
+	}
+	log_info("recovered %zu jobs (%zu running) from %zu records in "
+	    "%lld ms%s, %zu damaged records skipped", streamer->reg.njobs,
+	    streamer->reg.nrunning, st.records,
+	    (long long)(now_mono_us() - t0) / 1000,
+	    st.torn ? ", a torn last record skipped" : "", st.skipped);
+	streamer_arm();
+}
+
 static void
 cleanup(struct pidfile *pf)
 {
@@ -376,6 +412,7 @@ cleanup(struct pidfile *pf)
 	streamer->ctx = NULL;
 	lws_context_destroy(ctx);
 	registry_free(&streamer->reg);
+	journal_close(&journal);
 	if (set->ws_socket != NULL)
 		unlink(set->ws_socket);
 	unlink(set->control_socket);
@@ -416,8 +453,13 @@ main(int argc, char **argv)
 		fatal("cannot become a daemon");
 	if (pf != NULL && pidfile_write(pf) == -1)
 		fatal("pidfile \"%s\"", set->pidfile);
+	if (journal_prepare(set->state_dir, set->user, &errstr) == -1) {
+		log_warnx("state_dir \"%s\": %s", set->state_dir, errstr);
+		exit(DAEMON_EXIT_CANTCREAT);
+	}
 	if (daemon_drop_privileges(set->user, &errstr) == -1)
 		fatalx("user \"%s\": %s", set->user, errstr);
+	recover(set->state_dir);
 	log_info("ready: epoch %s, up to %lld running jobs",
 	    streamer->reg.epoch, set->max_jobs);
 	serve();

@@ -148,8 +148,12 @@ op_cancel(struct registry *reg, struct json_object *req,
 	(void)res;
 	if ((job = named_job(reg, req, &err)) == NULL)
 		return err;
-	if (job_cancel(reg, job) == -1)
+	if (msg_state_terminal(job->state))
 		return ops_error("conflict", "the job has already finished");
+	/* Not on disk, so not done: the job goes on. */
+	if (job_cancel(reg, job) == -1)
+		return ops_error("journal_failed", "the job journal cannot be "
+		    "written; the job was not cancelled");
 	return ok("job", job_to_json(job, 0));
 }
 
@@ -241,10 +245,12 @@ op_publish(struct registry *reg, struct json_object *req,
 	}
 	/* skipped is per subscriber: sub.c appends it, never the producer. */
 	msg.skipped = 0;
+	reg->journal_failed = 0;
 	r = job_emit(reg, job, &msg, &errstr);
 	msg_clear(&msg);
 	if (r == -1)
-		return ops_error("bad_message", errstr);
+		return ops_error(reg->journal_failed ? "journal_failed" :
+		    "bad_message", errstr);
 	return ok("seq", json_object_new_int64(job->seq));
 }
 

@@ -20,6 +20,7 @@ static const struct config_var vars[] = {
 	{ "socket_group", CONFIG_STRING, S(socket_group), 0, 0, 0, 0 },
 	{ "socket_mode", CONFIG_MODE, S(socket_mode), 0, 0, 0, 0 },
 	{ "user", CONFIG_STRING, S(user), 0, 0, 0, 0 },
+	{ "state_dir", CONFIG_STRING, S(state_dir), 0, 0, 0, 0 },
 	{ "log_level", CONFIG_STRING, S(log_level), 0, 0, 0, 0 },
 	{ "syslog", CONFIG_BOOL, S(syslog), 0, 0, 0, 0 },
 	{ "origins", CONFIG_STRING, S(origins), 0, 0, 0, 0 },
@@ -55,6 +56,7 @@ settings_defaults(struct settings *set)
 	set->ws_socket = xstrdup("/run/maskstream/ws.sock");
 	set->control_socket = xstrdup("/run/maskstream/control.sock");
 	set->pidfile = xstrdup("/run/maskstream/ws-streamer.pid");
+	set->state_dir = xstrdup("/var/lib/maskstream");
 	set->socket_mode = 0660;
 	set->log_level = xstrdup("info");
 	set->max_jobs = 10000;
@@ -91,6 +93,10 @@ settings_check(const struct settings *set, char *err, size_t errlen)
 	}
 	if (set->control_socket == NULL) {
 		snprintf(err, errlen, "control_socket is not set");
+		return -1;
+	}
+	if (set->state_dir == NULL || set->state_dir[0] == '\0') {
+		snprintf(err, errlen, "state_dir is not set");
 		return -1;
 	}
 	if (set->hangup_s <= set->ping_s) {

@@ -16,6 +16,7 @@
 
 #include "id.h"
 #include "jobspec.h"
+#include "journal.h"
 #include "msg.h"
 #include "msgbuf.h"
 #include "ndjson.h"
@@ -36,6 +37,7 @@ struct job {
 	int64_t			 finished_us;	/* wall clock; 0 while running */
 
 	int64_t			 seq;		/* last message broadcast */
+	int64_t			 reserved;	/* highest seq journaled as usable */
 	uint64_t		 previews;	/* previews broadcast */
 	struct ring		 ring;		/* recent messages */
 	struct msgbuf		*latest_preview;
@@ -81,6 +83,8 @@ struct registry {
 	uint8_t		 *scratch;	/* one preview, for the generator */
 	char		  epoch[MSG_EPOCH_MAX];
 	struct registry_stats stats;
+	struct journal	 *journal;	/* NULL: nothing is kept on disk */
+	int		  journal_failed;	/* the last write to it failed */
 
 	/* Called after a message was added to the job's ring. */
 	void		(*wake)(struct job *);
@@ -124,6 +128,7 @@ struct settings {
 	char		*socket_group;
 	unsigned int	 socket_mode;
 	char		*user;
+	char		*state_dir;
 	char		*log_level;
 	int		 syslog;
 	char		*origins;	/* comma-separated, or NULL: any */
@@ -157,6 +162,10 @@ extern struct streamer *streamer;
 /* job.c */
 int		 registry_init(struct registry *reg, const struct settings *set);
 void		 registry_free(struct registry *reg);
+int		 registry_compact(struct registry *reg, struct journal *j,
+		    const char **errstr);
+int		 registry_recover(struct registry *reg, struct journal *j,
+		    struct journal_stats *st, const char **errstr);
 struct job	*job_find(struct registry *reg, const char *id);
 struct job	*job_create(struct registry *reg, const struct jobspec *spec,
 		    const char **code, const char **errstr);
@@ -171,6 +180,8 @@ struct json_object *job_to_json(const struct job *job, int with_token);
 /* fake.c */
 void		 fake_tick(struct registry *reg, struct job *job,
 		    int64_t now_mono);
+void		 fake_resume(struct registry *reg, struct job *job,
+		    int64_t now_wall, int64_t now_mono);
 
 /* main.c */
 void		 streamer_event(void);

@@ -41,6 +41,7 @@ T=$(mktemp -d "/tmp/ms-$TEST_NAME.XXXXXX") || fail "mktemp"
 WS_SOCK=$T/ws.sock
 CTL_SOCK=$T/ctl.sock
 PIDFILE=$T/ws-streamer.pid
+STATE_DIR=$T/state
 DAEMON_LOG=$T/daemon.log
 
 now_us() {
@@ -99,13 +100,14 @@ ctl() {
 	    2>/dev/null
 }
 
-# Starts ws-streamer in the background (extra flags in "$@") and returns
-# once it answers "stats" on its control socket, polling every 50 ms
-# for up to 10 s.
+# Starts ws-streamer in the background (extra flags in "$@"), its job
+# journal in $STATE_DIR, and returns once it answers "stats" on its
+# control socket, polling every 50 ms for up to 10 s.
 start_daemon() {
 	local i
 
-	"$STREAMER" -s "$WS_SOCK" -c "$CTL_SOCK" -p "$PIDFILE" "$@" \
+	"$STREAMER" -s "$WS_SOCK" -c "$CTL_SOCK" -p "$PIDFILE" -S "$STATE_DIR" \
+	    "$@" \
 	    2>>"$DAEMON_LOG" &
 	DAEMON_PID=$!
 	for ((i = 0; i < 200; i++)); do
