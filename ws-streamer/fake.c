@@ -178,7 +178,7 @@ fake_resume(struct registry *reg, struct job *job, int64_t now_wall,
 	job->tick = (uint64_t)floor(elapsed * spec->hz / 1e6);
 	if (spec->duration_s > 0 && job->tick > last_tick(spec))
 		job->tick = last_tick(spec);
-	log_info("%s: job %s resumes at tick %llu, seq %lld", __func__,
+	log_debug("%s: job %s resumes at tick %llu, seq %lld", __func__,
 	    job->id, (unsigned long long)job->tick, (long long)job->seq);
 	fake_tick(reg, job, now_mono);
 }

@@ -257,9 +257,8 @@ struct job *
 job_create(struct registry *reg, const struct jobspec *spec,
     const char **code, const char **errstr)
 {
-	char id[ID_JOB_LEN + 1];
 	struct journal_rec r;
-	struct job *job;
+	struct job *job = NULL;
 	int ret;
 
 	if (reg->nrunning >= reg->max_running) {
@@ -277,7 +276,8 @@ job_create(struct registry *reg, const struct jobspec *spec,
 	}
 	*code = "internal";
 	memset(&r, 0, sizeof(r));
-	if (id_job_new(id) == -1 || id_token_new(r.token) == -1) {
+	r.type = JOURNAL_CREATE;
+	if (id_job_new(r.id) == -1 || id_token_new(r.token) == -1) {
 		*errstr = "no random bytes for an id";
 		return NULL;
 	}
@@ -286,23 +286,28 @@ job_create(struct registry *reg, const struct jobspec *spec,
 		r.spec.seed = random_seed();
 		r.spec.has_seed = 1;
 	}
-	if ((job = job_new(reg, id, &r.spec)) == NULL) {
-		*errstr = "out of memory";
-		return NULL;
-	}
-	memcpy(job->token, r.token, sizeof(job->token));
-	job->created_us = now_wall_us();
-	job->reserved = JOURNAL_RESERVE;
-	/* On disk first: a job is acknowledged only once it is there. */
-	create_rec(job, &r);
+	r.created_us = now_wall_us();
+	r.seq = JOURNAL_RESERVE;
+	/*
+	 * On disk first: a job is acknowledged only once it is there.  Not
+	 * in the registry yet, so that a compaction before this append
+	 * does not write it too.
+	 */
 	ret = record(reg, &r, 1, errstr);
-	explicit_bzero(r.token, sizeof(r.token));
-	if (ret == -1) {
+	if (ret == -1)
 		*code = "journal_failed";
-		job_unlink(reg, job);
-		job_free(job);
-		return NULL;
+	else if ((job = job_new(reg, r.id, &r.spec)) == NULL) {
+		/* The journal has it: a restart would bring it back. */
+		*errstr = "out of memory";
+		ret = -1;
+	} else {
+		memcpy(job->token, r.token, sizeof(job->token));
+		job->created_us = r.created_us;
+		job->reserved = r.seq;
 	}
+	explicit_bzero(r.token, sizeof(r.token));
+	if (ret == -1)
+		return NULL;
 	reg->stats.jobs_created++;
 	log_info("%s: job %s: shape %ux%ux%u, preview %ux%ux%u at %g Hz, "
 	    "%s producer", __func__, job->id, spec->shape[0], spec->shape[1],
@@ -675,8 +680,17 @@ int
 registry_recover(struct registry *reg, struct journal *j,
     struct journal_stats *st, const char **errstr)
 {
+	struct job *job;
+
 	if (journal_replay(j, replay_rec, reg, st, errstr) == -1)
 		return -1;
+	/*
+	 * Each running job gets its next reservation in the compacted
+	 * journal: one fsync for all rather than one each as they go on.
+	 */
+	TAILQ_FOREACH(job, &reg->jobs, entry)
+		if (!msg_state_terminal(job->state))
+			job->reserved = job->seq + JOURNAL_RESERVE;
 	/* Also cuts off a torn last record before anything is appended. */
 	if (registry_compact(reg, j, errstr) == -1)
 		return -1;

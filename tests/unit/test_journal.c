@@ -515,6 +515,41 @@ test_fake_resume(void)
 	teardown();
 }
 
+/* A compaction due just before an append: each record once, in order. */
+static void
+test_compaction_before_append(void)
+{
+	struct registry reg, next;
+	struct journal_stats st;
+	char id[ID_JOB_LEN + 1];
+	const char *errstr;
+	struct job *a, *b;
+
+	setup();
+	registry_up(&reg, 10);
+	CU_ASSERT_FATAL(registry_recover(&reg, &jrn, &st, &errstr) == 0);
+	a = create(&reg, "{\"shape\":[8,8,8],\"producer\":\"external\"}");
+	/* As if the file had grown far past its live records. */
+	jrn.size = 2 * JOURNAL_MIN_COMPACT;
+	jrn.compacted = 1;
+	b = create(&reg, "{\"shape\":[8,8,8],\"producer\":\"external\"}");
+	strcpy(id, b->id);
+	/* Compacted to epoch + a, then b appended: once, not twice. */
+	CU_ASSERT_EQUAL(count_lines(), 3);
+	jrn.size = 2 * JOURNAL_MIN_COMPACT;
+	jrn.compacted = 1;
+	CU_ASSERT_EQUAL(job_cancel(&reg, a), 0);
+	CU_ASSERT_EQUAL(count_lines(), 4);
+	restart(&reg, &next, &st, 10);
+	CU_ASSERT_EQUAL(st.records, 4);
+	CU_ASSERT_EQUAL(st.skipped, 0);
+	CU_ASSERT_EQUAL(next.njobs, 2);
+	CU_ASSERT_EQUAL(next.nfinished, 1);
+	CU_ASSERT_PTR_EQUAL(TAILQ_FIRST(&next.jobs), job_find(&next, id));
+	registry_free(&next);
+	teardown();
+}
+
 int
 main(void)
 {
@@ -525,6 +560,8 @@ main(void)
 		{ "damaged records do not decode", test_decode_rejects },
 		{ "one streamer per state directory", test_locked },
 		{ "compaction keeps the live jobs", test_compaction_live_jobs },
+		{ "compaction before an append",
+		    test_compaction_before_append },
 		{ "seq reservations", test_reservation },
 		{ "fake jobs resume on the wall clock", test_fake_resume },
 		CU_TEST_INFO_NULL
