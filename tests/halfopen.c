@@ -197,5 +197,9 @@ main(int argc, char **argv)
 	}
 	printf("closed %ld reopened %ld failed %ld\n", closed, reopened,
 	    failed);
+	for (i = 0; i < count; i++)
+		if (pfd[i].fd != -1)
+			close(pfd[i].fd);
+	free(pfd);
 	return 0;
 }
