@@ -27,17 +27,51 @@ known(const char *key, const char *const *fields)
 }
 
 /*
+ * The length of the well-formed UTF-8 sequence at s (at most n bytes),
+ * or 0 when it is not one: json-c's UTF-8 check lets overlong forms and
+ * surrogates through, and the error message goes back as JSON.
+ */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned int cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1fu;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0fu;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07u;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3fu);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+/*
  * The length of key cut to at most max bytes, not inside a UTF-8
- * character: the error message goes back to the client as JSON.
+ * character, and before anything that is not well-formed UTF-8.
  */
 static int
 key_cut(const char *key, size_t max)
 {
-	size_t n = strnlen(key, max);
+	const unsigned char *k = (const unsigned char *)key;
+	size_t n = 0, len, avail = strnlen(key, max);
 
-	if (key[n] != '\0')
-		while (n > 0 && ((unsigned char)key[n] & 0xc0) == 0x80)
-			n--;
+	while (n < avail && (len = utf8_len(k + n, avail - n)) != 0)
+		n += len;
 	return (int)n;
 }
 

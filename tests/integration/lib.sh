@@ -5,6 +5,8 @@
 #
 # Automake's AM_TESTS_ENVIRONMENT exports BUILDDIR and SRCDIR; run by
 # hand, they default to the source tree and its build/default.
+# MASKSTREAM_WRAPPER, when set, is a command the daemon is started under
+# (make check-valgrind sets it to valgrind); WRAPPED is 1 then.
 
 set -u
 
@@ -15,6 +17,9 @@ WSPROBE=$BUILDDIR/tests/wsprobe
 
 DAEMON_PID=
 PROBE_PIDS=()
+WRAPPER=${MASKSTREAM_WRAPPER:-}
+WRAPPED=0
+[ -n "$WRAPPER" ] && WRAPPED=1
 TEST_NAME=$(basename "$0" .sh)
 
 fail() {
@@ -48,11 +53,13 @@ now_us() {
 	date +%s%6N
 }
 
-# Stops the daemon: SIGTERM, then SIGKILL after $1 seconds (default 5).
+# Stops the daemon: SIGTERM, then SIGKILL after $1 seconds (default 5;
+# 60 under a wrapper, which checks for leaks as the daemon exits).
 # Leaves its exit status in DAEMON_STATUS.
 stop_daemon() {
 	local i limit=$(( ${1:-5} * 20 ))
 
+	[ "$WRAPPED" -eq 0 ] || limit=1200
 	DAEMON_STATUS=
 	[ -n "$DAEMON_PID" ] || return 0
 	kill -TERM "$DAEMON_PID" 2>/dev/null
@@ -102,15 +109,18 @@ ctl() {
 
 # Starts ws-streamer in the background (extra flags in "$@"), its job
 # journal in $STATE_DIR, and returns once it answers "stats" on its
-# control socket, polling every 50 ms for up to 10 s.
+# control socket, polling every 50 ms for up to 10 s (60 s under a
+# wrapper).
 start_daemon() {
-	local i
+	local i limit=200
 
-	"$STREAMER" -s "$WS_SOCK" -c "$CTL_SOCK" -p "$PIDFILE" -S "$STATE_DIR" \
-	    "$@" \
+	[ "$WRAPPED" -eq 0 ] || limit=1200
+	# $WRAPPER unquoted: a command with its arguments, or nothing.
+	$WRAPPER "$STREAMER" -s "$WS_SOCK" -c "$CTL_SOCK" -p "$PIDFILE" \
+	    -S "$STATE_DIR" "$@" \
 	    2>>"$DAEMON_LOG" &
 	DAEMON_PID=$!
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < limit; i++)); do
 		kill -0 "$DAEMON_PID" 2>/dev/null ||
 		    fail "ws-streamer exited at start"
 		if [ -S "$CTL_SOCK" ] &&
@@ -119,7 +129,7 @@ start_daemon() {
 		fi
 		sleep 0.05
 	done
-	fail "ws-streamer not ready after 10 s"
+	fail "ws-streamer not ready after $((limit / 20)) s"
 }
 
 # The value of string field $2 in JSON text $1 (first occurrence).

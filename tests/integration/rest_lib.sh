@@ -12,6 +12,12 @@ rl_builddir=$(cd "${MASKSTREAM_BUILDDIR:-$PWD}" && pwd)
 MASKSTREAM_BUILDDIR=$rl_builddir
 export MASKSTREAM_BUILDDIR
 RL_STACK=$rl_srcdir/deploy/local-stack
+# Under MASKSTREAM_WRAPPER (make check-valgrind), which local-stack
+# honours, the daemons start and stop more slowly: RL_SLOW is how many
+# seconds to wait for either.
+RL_WRAPPER=${MASKSTREAM_WRAPPER:-}
+RL_SLOW=10
+[ -z "$RL_WRAPPER" ] || RL_SLOW=60
 
 rl_name=$(basename "$0" .test)
 rl_dir=""

@@ -346,6 +346,42 @@ test_long_key(void)
 	json_object_put(obj);
 }
 
+/*
+ * What json-c lets through but is not UTF-8 (overlong forms,
+ * surrogates, code points over U+10FFFF) never reaches the message.
+ */
+static void
+test_bad_utf8_key(void)
+{
+	static const struct {
+		const char	*key;
+		const char	*want;
+	} cases[] = {
+		{ "\xc0\xaf", "unknown field \"\"" },
+		{ "ab\xc0\xaf" "cd", "unknown field \"ab\"" },
+		{ "ab\xe0\x80\xaf" "cd", "unknown field \"ab\"" },
+		{ "ab\xed\xa0\x80" "cd", "unknown field \"ab\"" },
+		{ "ab\xf4\x90\x80\x80" "cd", "unknown field \"ab\"" },
+		{ "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80",
+		    "unknown field \"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"" },
+	};
+	struct json_object *obj;
+	struct jobspec js;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		obj = json_object_new_object();
+		json_object_object_add(obj, "shape",
+		    json_tokener_parse("[1,1,1]"));
+		json_object_object_add(obj, cases[i].key,
+		    json_object_new_int(1));
+		CU_ASSERT_EQUAL(jobspec_parse(obj, &js, err, sizeof(err)), -1);
+		CU_ASSERT_STRING_EQUAL(err, cases[i].want);
+		json_object_put(obj);
+	}
+}
+
 static int64_t
 get_int(struct json_object *o, const char *key)
 {
@@ -465,6 +501,7 @@ static CU_TestInfo cases[] = {
 	{ "bad requests name the field", test_bad },
 	{ "NULL request, short error buffer", test_null },
 	{ "long unknown keys are cut", test_long_key },
+	{ "malformed UTF-8 in unknown keys is cut", test_bad_utf8_key },
 	{ "jobspec_to_json round trip", test_to_json },
 	{ "producer names", test_producer_name },
 	CU_TEST_INFO_NULL
