@@ -55,6 +55,27 @@ msgbuf_encode(const struct msg *m, uint64_t preview_no, const char **errstr)
 	return b;
 }
 
+/* Decoding our own text costs a parse, once per job and encoding. */
+struct msgbuf *
+msgbuf_reencode(const struct msgbuf *b, enum msg_encoding enc,
+    const char **errstr)
+{
+	struct msgbuf *nb;
+	struct msg m;
+
+	if (b->type != MSG_PREVIEW) {
+		*errstr = "only previews have encodings";
+		return NULL;
+	}
+	if (msg_decode((const char *)b->json, b->len, &m, errstr) == -1)
+		return NULL;
+	m.encoding = enc;
+	m.skipped = 0;
+	nb = msgbuf_encode(&m, b->preview_no, errstr);
+	msg_clear(&m);
+	return nb;
+}
+
 struct msgbuf *
 msgbuf_ref(struct msgbuf *b)
 {
@@ -67,4 +88,15 @@ msgbuf_unref(struct msgbuf *b)
 {
 	if (b != NULL && --b->refs == 0)
 		free(b);
+}
+
+void
+msgbuf_set_unref(struct msgbuf *set[MSG_NENC])
+{
+	int e;
+
+	for (e = 0; e < MSG_NENC; e++) {
+		msgbuf_unref(set[e]);
+		set[e] = NULL;
+	}
 }
