@@ -5,6 +5,7 @@
  */
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -944,23 +945,26 @@ new_shape(const uint32_t shape[3])
 	return a;
 }
 
+/* What the head of every message must be, or NULL when it is right. */
+static const char *
+head_invalid(const struct msg *m)
+{
+	if (carray_len(m->job_id, sizeof(m->job_id)) != ID_JOB_LEN ||
+	    !id_job_valid(m->job_id, ID_JOB_LEN))
+		return f_job_id.invalid;
+	if (m->seq < 0 || m->seq > SAFE_INT_MAX)
+		return f_seq.invalid;
+	if (m->ts_us < 0 || m->ts_us > SAFE_INT_MAX)
+		return f_ts_us.invalid;
+	return NULL;
+}
+
 static int
 encode_common(struct json_object *o, const struct msg *m,
     const char **errstr)
 {
-	if (carray_len(m->job_id, sizeof(m->job_id)) != ID_JOB_LEN ||
-	    !id_job_valid(m->job_id, ID_JOB_LEN)) {
-		*errstr = f_job_id.invalid;
+	if ((*errstr = head_invalid(m)) != NULL)
 		return -1;
-	}
-	if (m->seq < 0 || m->seq > SAFE_INT_MAX) {
-		*errstr = f_seq.invalid;
-		return -1;
-	}
-	if (m->ts_us < 0 || m->ts_us > SAFE_INT_MAX) {
-		*errstr = f_ts_us.invalid;
-		return -1;
-	}
 	if (add(o, "type", json_object_new_string(kinds[m->type].name)) ||
 	    add(o, "job_id", json_object_new_string(m->job_id)) ||
 	    add(o, "seq", json_object_new_int64(m->seq)) ||
@@ -1017,24 +1021,32 @@ encode_progress(struct json_object *o, const struct msg *m,
 	return -1;
 }
 
+/* What the fields of a preview must be, or NULL when they are right. */
+static const char *
+preview_invalid(const struct msg *m)
+{
+	if (m->scale < 1 || m->scale > MSG_DIM_MAX)
+		return f_scale.invalid;
+	if (!shape_valid(m->shape))
+		return f_preview_shape.invalid;
+	if (msg_shape_voxels(m->shape) > MSG_PAYLOAD_MAX)
+		return err_voxels;
+	if ((size_t)m->encoding >= MSG_NENC)
+		return f_encoding.invalid;
+	if (m->payload == NULL || m->payload_len != msg_shape_voxels(m->shape))
+		return err_paylen;
+	if (m->skipped < 0 || m->skipped > SAFE_INT_MAX)
+		return f_skipped.invalid;
+	return NULL;
+}
+
 static int
 encode_preview(struct json_object *o, const struct msg *m,
     const char **errstr)
 {
-	if (m->scale < 1 || m->scale > MSG_DIM_MAX)
-		*errstr = f_scale.invalid;
-	else if (!shape_valid(m->shape))
-		*errstr = f_preview_shape.invalid;
-	else if (msg_shape_voxels(m->shape) > MSG_PAYLOAD_MAX)
-		*errstr = err_voxels;
-	else if ((size_t)m->encoding >= MSG_NENC)
-		*errstr = f_encoding.invalid;
-	else if (m->payload == NULL ||
-	    m->payload_len != msg_shape_voxels(m->shape))
-		*errstr = err_paylen;
-	else if (m->skipped < 0 || m->skipped > SAFE_INT_MAX)
-		*errstr = f_skipped.invalid;
-	else if (add(o, "scale", json_object_new_int64(m->scale)) ||
+	if ((*errstr = preview_invalid(m)) != NULL)
+		return -1;
+	if (add(o, "scale", json_object_new_int64(m->scale)) ||
 	    add(o, "shape", new_shape(m->shape)) ||
 	    add(o, "dtype", json_object_new_string("uint8")) ||
 	    add(o, "encoding",
@@ -1160,4 +1172,100 @@ msg_encode(const struct msg *m, size_t *len, const char **errstr)
 	}
 	json_object_put(o);
 	return out;
+}
+
+/*
+ * The text of a preview up to the payload's opening quote, as json-c
+ * writes it for msg_encode(); its length, or 0 when it does not fit.
+ */
+static size_t
+preview_prefix(const struct msg *m, char *buf, size_t size)
+{
+	int	 n;
+
+	n = snprintf(buf, size, "{\"type\":\"preview\",\"job_id\":\"%s\","
+	    "\"seq\":%lld,\"ts_us\":%lld,\"scale\":%u,\"shape\":[%u,%u,%u],"
+	    "\"dtype\":\"uint8\",\"encoding\":\"%s\"", m->job_id,
+	    (long long)m->seq, (long long)m->ts_us, m->scale, m->shape[0],
+	    m->shape[1], m->shape[2], encodings[m->encoding]);
+	if (n > 0 && (size_t)n < size && m->encoding == MSG_ENC_DEFLATE)
+		n += snprintf(buf + n, size - n, ",\"length\":%zu",
+		    m->payload_len);
+	if (n > 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - n, ",\"payload\":\"");
+	return n > 0 && (size_t)n < size ? (size_t)n : 0;
+}
+
+/*
+ * A preview without json-c: the bytes msg_encode() writes (test_msg.c
+ * compares them), with the payload encoded once, straight into the
+ * block, instead of into a buffer that json-c copies, escapes into its
+ * own and msg_encode() copies again.  A compressed payload takes one
+ * more buffer, of the compressed size.
+ */
+static char *
+write_preview(const struct msg *m, size_t head, size_t tail, size_t *len,
+    const char **errstr)
+{
+	char	 pre[256], post[48], *block;
+	const uint8_t *src = m->payload;
+	uint8_t	*z = NULL;
+	size_t	 srclen = m->payload_len, prelen, postlen, b64len;
+
+	if ((*errstr = head_invalid(m)) != NULL ||
+	    (*errstr = preview_invalid(m)) != NULL)
+		return NULL;
+	if ((prelen = preview_prefix(m, pre, sizeof(pre))) == 0) {
+		*errstr = err_toolong;
+		return NULL;
+	}
+	postlen = m->skipped > 0 ? (size_t)snprintf(post, sizeof(post),
+	    "\",\"skipped\":%lld}", (long long)m->skipped) :
+	    (size_t)snprintf(post, sizeof(post), "\"}");
+	if (m->encoding == MSG_ENC_DEFLATE) {
+		if ((z = malloc(zpay_bound(srclen))) == NULL) {
+			*errstr = err_nomem;
+			return NULL;
+		}
+		if (zpay_compress(z, zpay_bound(m->payload_len), m->payload,
+		    m->payload_len, &srclen, errstr) == -1) {
+			free(z);
+			return NULL;
+		}
+		src = z;
+	}
+	b64len = b64_encoded_len(srclen);
+	*len = prelen + b64len + postlen;
+	if ((block = malloc(head + *len + 1 + tail)) == NULL) {
+		free(z);
+		*errstr = err_nomem;
+		return NULL;
+	}
+	memcpy(block + head, pre, prelen);
+	b64_encode(block + head + prelen, src, srclen);
+	memcpy(block + head + prelen + b64len, post, postlen + 1);
+	free(z);
+	return block;
+}
+
+char *
+msg_encode_room(const struct msg *m, size_t head, size_t tail, size_t *len,
+    const char **errstr)
+{
+	const char *dummy;
+	char	*text, *block;
+
+	if (errstr == NULL)
+		errstr = &dummy;
+	if (m->type == MSG_PREVIEW)
+		return write_preview(m, head, tail, len, errstr);
+	/* Small messages: one more copy costs nothing worth a writer. */
+	if ((text = msg_encode(m, len, errstr)) == NULL)
+		return NULL;
+	if ((block = malloc(head + *len + 1 + tail)) == NULL)
+		*errstr = err_nomem;
+	else
+		memcpy(block + head, text, *len + 1);
+	free(text);
+	return block;
 }

@@ -94,6 +94,16 @@ char		*msg_encode(const struct msg *m, size_t *len,
 		    const char **errstr);
 
 /*
+ * As msg_encode(), into a new block with head bytes left free before
+ * the text and tail bytes after its NUL, so that the caller can frame
+ * it in place (the text is at block + head; free the block).  A preview
+ * is written without json-c, its payload encoded straight into the
+ * block: the streamer's path for big previews.
+ */
+char		*msg_encode_room(const struct msg *m, size_t head, size_t tail,
+		    size_t *len, const char **errstr);
+
+/*
  * Decodes one message from text (len bytes) into m, which owns the
  * decoded payload afterwards (release it with msg_clear()).  Rejects,
  * with a static message in *errstr and without leaking: malformed JSON,

@@ -1,8 +1,10 @@
 /*
  * zpay.c: preview payloads through zlib.  Masks are long runs of 0 and
- * 1, which the fastest level already shrinks well (see CHANGES for the
- * figures); decompression is one inflate() call into a buffer of the
- * announced size, so a hostile stream costs at most that much memory.
+ * 1, which the fastest level already shrinks well; the window and hash
+ * are sized to the input, since zlib's defaults (some 270 kB) cost more
+ * to map than a small preview costs to compress.  Decompression is one
+ * inflate() call into a buffer of the announced size, so a hostile
+ * stream costs at most that much memory.
  */
 #include <limits.h>
 #include <string.h>
@@ -12,6 +14,9 @@
 #include "zpay.h"
 
 #define ZPAY_LEVEL	Z_BEST_SPEED
+#define ZPAY_WBITS_MIN	9	/* zlib's smallest window with its header */
+#define ZPAY_WBITS_MAX	15
+#define ZPAY_MEMLEVEL	8	/* zlib's default, for the largest window */
 
 static const char err_nomem[] = "zlib stream: out of memory";
 static const char err_toolong[] = "zlib stream: too long";
@@ -30,23 +35,47 @@ zpay_bound(size_t n)
 	return (size_t)compressBound((uLong)n);
 }
 
+/* The smallest window that holds n bytes, within zlib's limits. */
+static int
+window_bits(size_t n)
+{
+	int	 wb = ZPAY_WBITS_MIN;
+
+	while (wb < ZPAY_WBITS_MAX && ((size_t)1 << wb) < n)
+		wb++;
+	return wb;
+}
+
 int
 zpay_compress(uint8_t *dst, size_t cap, const uint8_t *src, size_t n,
     size_t *outlen, const char **errstr)
 {
-	uLongf	 len = (uLongf)cap;
-	int	 r;
+	z_stream zs;
+	int	 wb, r;
 
 	if (n > UINT_MAX || cap > UINT_MAX) {
 		*errstr = err_toolong;
 		return -1;
 	}
-	r = compress2(dst, &len, src, (uLong)n, ZPAY_LEVEL);
-	if (r != Z_OK) {
-		*errstr = r == Z_MEM_ERROR ? err_nomem : err_toolong;
+	memset(&zs, 0, sizeof(zs));
+	wb = window_bits(n);
+	/* The hash shrinks with the window: memLevel 8 goes with 2^15. */
+	if (deflateInit2(&zs, ZPAY_LEVEL, Z_DEFLATED, wb,
+	    ZPAY_MEMLEVEL - (ZPAY_WBITS_MAX - wb), Z_DEFAULT_STRATEGY) != Z_OK) {
+		*errstr = err_nomem;
 		return -1;
 	}
-	*outlen = (size_t)len;
+	zs.next_in = (Bytef *)(uintptr_t)src;
+	zs.avail_in = (uInt)n;
+	zs.next_out = dst;
+	zs.avail_out = (uInt)cap;
+	r = deflate(&zs, Z_FINISH);
+	*outlen = (size_t)zs.total_out;
+	deflateEnd(&zs);
+	if (r != Z_STREAM_END) {
+		*errstr = err_toolong;
+		return -1;
+	}
 	return 0;
 }
 

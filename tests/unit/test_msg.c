@@ -615,6 +615,77 @@ test_roundtrip_preview(void)
 	msg_clear(&m);
 }
 
+/*
+ * msg_encode_room() writes previews without json-c: the same bytes as
+ * msg_encode(), at head, with the room asked for around them.
+ */
+static void
+expect_same_room(const struct msg *m, size_t head, size_t tail)
+{
+	const char	*errstr = NULL;
+	char		*ref, *block;
+	size_t		 reflen, len;
+	struct msg	 out;
+
+	ref = msg_encode(m, &reflen, &errstr);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ref);
+	block = msg_encode_room(m, head, tail, &len, &errstr);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(block);
+	/* ASan sees a block shorter than asked for here. */
+	memset(block, 'h', head);
+	memset(block + head + len + 1, 't', tail);
+	CU_ASSERT_EQUAL(len, reflen);
+	CU_ASSERT(len == reflen && memcmp(block + head, ref, len + 1) == 0);
+	CU_ASSERT_EQUAL(msg_decode(block + head, len, &out, &errstr), 0);
+	CU_ASSERT(msg_equal(m, &out));
+	msg_clear(&out);
+	free(block);
+	free(ref);
+}
+
+static void
+test_encode_room(void)
+{
+	static const uint32_t shapes[][3] = {
+		{ 1, 1, 1 }, { 1, 1, 2 }, { 1, 1, 3 }, { 16, 16, 16 },
+		{ 3, 5, 7 }, { 4096, 1, 1024 }
+	};
+	struct msg	 m;
+	const char	*errstr;
+	size_t		 i, len;
+	int		 e;
+
+	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		for (e = 0; e < MSG_NENC; e++) {
+			fill_preview(&m, shapes[i][0], shapes[i][1],
+			    shapes[i][2]);
+			m.encoding = e;
+			m.scale = 4096;
+			m.seq = 9007199254740991LL;
+			expect_same_room(&m, 0, 0);
+			m.skipped = (int64_t)i * 1000 + 1;
+			expect_same_room(&m, 100, 2);
+			msg_clear(&m);
+		}
+	}
+	fill_status(&m);
+	expect_same_room(&m, 16, 1);
+	fill_progress(&m);
+	expect_same_room(&m, 0, 0);
+
+	/* What msg_encode() refuses, refused alike. */
+	fill_preview(&m, 1, 2, 2);
+	m.payload_len = 3;
+	errstr = NULL;
+	CU_ASSERT_PTR_NULL(msg_encode_room(&m, 8, 8, &len, &errstr));
+	CU_ASSERT(errstr != NULL && strstr(errstr, "payload length") != NULL);
+	m.payload_len = 4;
+	strcpy(m.job_id, "not an id");
+	CU_ASSERT_PTR_NULL(msg_encode_room(&m, 8, 8, &len, &errstr));
+	CU_ASSERT(errstr != NULL && strstr(errstr, "job_id") != NULL);
+	msg_clear(&m);
+}
+
 static void
 test_roundtrip_deflate(void)
 {
@@ -715,7 +786,7 @@ test_encode_text(void)
 	want = dq("{'type':'preview','job_id':'" JOB "','seq':41,"
 	    "'ts_us':1764102000123456,'scale':4,'shape':[1,1,3],"
 	    "'dtype':'uint8','encoding':'deflate+base64','length':3,"
-	    "'payload':'eA");
+	    "'payload':'");
 	CU_ASSERT(text != NULL && strncmp(text, want, strlen(want)) == 0);
 	free(text);
 	free(want);
@@ -1120,6 +1191,7 @@ static CU_TestInfo cases[] = {
 	{ "round trip completed", test_roundtrip_completed },
 	{ "round trip error", test_roundtrip_error },
 	{ "encoded text", test_encode_text },
+	{ "previews written without json-c", test_encode_room },
 	{ "decode status", test_decode_status },
 	{ "decode progress", test_decode_progress },
 	{ "decode preview", test_decode_preview },
