@@ -87,8 +87,9 @@ uint64_t	 msg_shape_voxels(const uint32_t shape[3]);
 /*
  * Encodes m as compact JSON (no newline) into a NUL-terminated string
  * the caller frees; *len gets its length.  Only the fields of m's type
- * are written; a preview's raw payload is encoded as m->encoding says.  Returns NULL on allocation failure or when m breaks the
- * rules msg_decode() enforces (*errstr says which).
+ * are written; a preview's raw payload is encoded as m->encoding says.
+ * Returns NULL on allocation failure or when m breaks the rules
+ * msg_decode() enforces (*errstr says which).
  */
 char		*msg_encode(const struct msg *m, size_t *len,
 		    const char **errstr);

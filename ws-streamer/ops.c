@@ -178,6 +178,8 @@ op_subscribe(struct registry *reg, struct json_object *req,
 	}
 	if (json_object_object_get_ex(req, "encoding", &v) &&
 	    (!json_object_is_type(v, json_type_string) ||
+	    strlen(json_object_get_string(v)) !=
+	    (size_t)json_object_get_string_len(v) ||
 	    wsreq_encoding(json_object_get_string(v), &res->encoding) == -1))
 		return ops_error("bad_request", "\"encoding\" must be "
 		    "\"base64\" or \"deflate\"");

@@ -50,7 +50,8 @@ void		 ring_push(struct ring *r, struct msgbuf *b);
  * As ring_push(), for a message with a buffer per encoding (NULL where
  * it was not computed, at least one not NULL), all of one seq and type.
  */
-void		 ring_push_set(struct ring *r, struct msgbuf *const set[MSG_NENC]);
+void		 ring_push_set(struct ring *r,
+		    struct msgbuf *const set[MSG_NENC]);
 
 /* The message with this seq if still held, in the first encoding held,
  * else NULL (no reference). */

@@ -62,7 +62,7 @@ struct registry_stats {
 	uint64_t	bytes_sent;
 	uint64_t	previews_skipped;
 	uint64_t	slow_closed;
-	uint64_t	encodes[MSG_NENC];	/* previews encoded, by encoding */
+	uint64_t	encodes[MSG_NENC];	/* previews, per encoding */
 };
 
 /* Every job of this run of the streamer. */

@@ -613,6 +613,9 @@ test_subscribe(void)
 	expect_error(call("{\"version\":1,\"op\":\"subscribe\",\"id\":"
 	    "\"%s\",\"encoding\":1}", job->id), "bad_request",
 	    "\"encoding\"");
+	expect_error(call("{\"version\":1,\"op\":\"subscribe\",\"id\":"
+	    "\"%s\",\"encoding\":\"deflate\\u0000\"}", job->id),
+	    "bad_request", "\"encoding\"");
 
 	expect_error(call("{\"version\":1,\"op\":\"subscribe\",\"id\":"
 	    "\"%s\",\"since\":-1}", job->id), "bad_request", "\"since\"");
@@ -707,7 +710,8 @@ test_publish(void)
 	expect_error(publish(ext, msg), "bad_message", "preview shape");
 	CU_ASSERT_EQUAL(ext->previews, 1);
 	CU_ASSERT_EQUAL(b64_encode(b64, mask, 8), 12);	/* for the next */
-	CU_ASSERT_PTR_EQUAL(ext->latest_preview[MSG_ENC_BASE64], ring_get(&ext->ring, 3));
+	CU_ASSERT_PTR_EQUAL(ext->latest_preview[MSG_ENC_BASE64],
+	    ring_get(&ext->ring, 3));
 
 	expect_error(publish(ext, "{\"type\":\"status\",\"state\":\"running\","
 	    "\"progress\":0,\"shape\":[2,2,2],\"epoch\":\"e\","
