@@ -5,6 +5,7 @@
  */
 #include <limits.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include "b64.h"
 #include "id.h"
 #include "msg.h"
+#include "zpay.h"
 
 /*
  * seq and ts_us stop at 2^53 - 1, the largest integer a JavaScript
@@ -69,6 +71,9 @@ static int	get_state(struct json_object *, const struct field *,
 static int	get_shape(struct json_object *, const struct field *,
 		    uint32_t[3], const char **);
 static int	get_eta(struct json_object *, struct msg *, const char **);
+static int	get_encoding(struct json_object *, enum msg_encoding *,
+		    const char **);
+static int	get_length(struct json_object *, struct msg *, const char **);
 static size_t	b64_payload_len(const char *, size_t);
 static int	decode_type(struct json_object *, struct msg *,
 		    const char **);
@@ -81,6 +86,8 @@ static int	decode_progress(struct json_object *, struct msg *,
 static int	decode_preview(struct json_object *, struct msg *,
 		    const char **);
 static int	decode_payload(struct msg *, const char *, size_t,
+		    const char **);
+static int	decode_deflate(struct msg *, const char *, size_t,
 		    const char **);
 static int	decode_completed(struct json_object *, struct msg *,
 		    const char **);
@@ -97,6 +104,7 @@ static int	encode_progress(struct json_object *, const struct msg *,
 static int	encode_preview(struct json_object *, const struct msg *,
 		    const char **);
 static struct json_object *new_payload(const struct msg *);
+static struct json_object *new_deflate_payload(const struct msg *);
 static int	encode_completed(struct json_object *, const struct msg *,
 		    const char **);
 static int	encode_error(struct json_object *, const struct msg *,
@@ -115,6 +123,8 @@ static const char err_voxels[] =
 static const char err_paylen[] =
     "preview: payload length does not match shape";
 static const char err_base64[] = "preview: \"payload\" is not valid base64";
+static const char err_zlong[] =
+    "preview: compressed \"payload\" is longer than zlib makes it";
 
 static const struct field f_type = { "type",
 	"message: missing \"type\"",
@@ -166,7 +176,13 @@ static const struct field f_dtype = { "dtype",
 	"preview: \"dtype\" must be \"uint8\"" };
 static const struct field f_encoding = { "encoding",
 	"preview: missing \"encoding\"",
-	"preview: \"encoding\" must be \"base64\"" };
+	"preview: \"encoding\" must be \"base64\" or \"deflate+base64\"" };
+/* Optional with base64; decode_preview() requires it with deflate. */
+static const struct field f_length = { "length",
+	NULL,
+	"preview: \"length\" must equal z*y*x of \"shape\"" };
+static const char err_nolength[] =
+    "preview: missing \"length\" (required with deflate+base64)";
 static const struct field f_payload = { "payload",
 	"preview: missing \"payload\"",
 	"preview: \"payload\" must be a string" };
@@ -202,6 +218,11 @@ static const char *const states[] = {
 };
 #define NSTATES	(sizeof(states) / sizeof(states[0]))
 
+static const char *const encodings[MSG_NENC] = {
+	[MSG_ENC_BASE64] = "base64",
+	[MSG_ENC_DEFLATE] = "deflate+base64"
+};
+
 const char *
 msg_type_name(enum msg_type type)
 {
@@ -216,6 +237,14 @@ msg_state_name(enum job_state state)
 	if (!state_valid(state))
 		return "unknown";
 	return states[state];
+}
+
+const char *
+msg_encoding_name(enum msg_encoding enc)
+{
+	if ((size_t)enc >= MSG_NENC)
+		return "unknown";
+	return encodings[enc];
 }
 
 int
@@ -670,14 +699,64 @@ decode_preview(struct json_object *o, struct msg *m, const char **errstr)
 	if (get_int(o, &f_scale, 1, MSG_DIM_MAX, &scale, errstr) < 0 ||
 	    get_shape(o, &f_preview_shape, m->shape, errstr) < 0 ||
 	    get_literal(o, &f_dtype, "uint8", errstr) < 0 ||
-	    get_literal(o, &f_encoding, "base64", errstr) < 0 ||
+	    get_encoding(o, &m->encoding, errstr) < 0 ||
 	    get_string(o, &f_payload, &payload, &len, errstr) < 0 ||
 	    get_int(o, &f_skipped, 0, SAFE_INT_MAX, &skipped, errstr) < 0)
 		return -1;
 	m->scale = scale;
-	m->encoding = MSG_ENC_BASE64;
 	m->skipped = skipped;
+	if (msg_shape_voxels(m->shape) > MSG_PAYLOAD_MAX) {
+		*errstr = err_voxels;
+		return -1;
+	}
+	if (get_length(o, m, errstr) < 0)
+		return -1;
+	if (m->encoding == MSG_ENC_DEFLATE)
+		return decode_deflate(m, payload, len, errstr);
 	return decode_payload(m, payload, len, errstr);
+}
+
+static int
+get_encoding(struct json_object *o, enum msg_encoding *enc,
+    const char **errstr)
+{
+	const char *s;
+	size_t	 len, i;
+
+	if (get_string(o, &f_encoding, &s, &len, errstr) < 0)
+		return -1;
+	for (i = 0; i < MSG_NENC; i++) {
+		if (strcmp(s, encodings[i]) == 0) {
+			*enc = i;
+			return 1;
+		}
+	}
+	*errstr = f_encoding.invalid;
+	return -1;
+}
+
+/*
+ * The raw payload's length: what a client checks the inflated payload
+ * against, so it must say what the shape says.
+ */
+static int
+get_length(struct json_object *o, struct msg *m, const char **errstr)
+{
+	int64_t	 length;
+	int	 rc;
+
+	rc = get_int(o, &f_length, 0, SAFE_INT_MAX, &length, errstr);
+	if (rc < 0)
+		return -1;
+	if (rc == 0 && m->encoding == MSG_ENC_DEFLATE) {
+		*errstr = err_nolength;
+		return -1;
+	}
+	if (rc == 1 && (uint64_t)length != msg_shape_voxels(m->shape)) {
+		*errstr = f_length.invalid;
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -729,6 +808,45 @@ decode_payload(struct msg *m, const char *s, size_t len,
 		*errstr = err_paylen;
 		return -1;
 	}
+	m->payload_len = voxels;
+	return 0;
+}
+
+/*
+ * A compressed payload: its base64 is at most what zlib makes of z*y*x
+ * bytes at worst, and it inflates into exactly z*y*x bytes, no more, so
+ * a hostile stream costs no more memory than an honest one.
+ */
+static int
+decode_deflate(struct msg *m, const char *s, size_t len, const char **errstr)
+{
+	const char *b64err;
+	uint64_t voxels;
+	uint8_t	*z;
+	size_t	 zlen;
+	int	 rc;
+
+	voxels = msg_shape_voxels(m->shape);
+	if (len > b64_encoded_len(zpay_bound(voxels))) {
+		*errstr = err_zlong;
+		return -1;
+	}
+	if ((z = malloc(b64_decoded_maxlen(len) + 1)) == NULL ||
+	    (m->payload = malloc(voxels)) == NULL) {
+		free(z);
+		*errstr = err_nomem;
+		return -1;
+	}
+	if (b64_decode(z, b64_decoded_maxlen(len) + 1, s, len, &zlen,
+	    &b64err) == -1) {
+		free(z);
+		*errstr = err_base64;
+		return -1;
+	}
+	rc = zpay_decompress(m->payload, voxels, z, zlen, errstr);
+	free(z);
+	if (rc == -1)
+		return -1;
 	m->payload_len = voxels;
 	return 0;
 }
@@ -827,23 +945,26 @@ new_shape(const uint32_t shape[3])
 	return a;
 }
 
+/* What the head of every message must be, or NULL when it is right. */
+static const char *
+head_invalid(const struct msg *m)
+{
+	if (carray_len(m->job_id, sizeof(m->job_id)) != ID_JOB_LEN ||
+	    !id_job_valid(m->job_id, ID_JOB_LEN))
+		return f_job_id.invalid;
+	if (m->seq < 0 || m->seq > SAFE_INT_MAX)
+		return f_seq.invalid;
+	if (m->ts_us < 0 || m->ts_us > SAFE_INT_MAX)
+		return f_ts_us.invalid;
+	return NULL;
+}
+
 static int
 encode_common(struct json_object *o, const struct msg *m,
     const char **errstr)
 {
-	if (carray_len(m->job_id, sizeof(m->job_id)) != ID_JOB_LEN ||
-	    !id_job_valid(m->job_id, ID_JOB_LEN)) {
-		*errstr = f_job_id.invalid;
+	if ((*errstr = head_invalid(m)) != NULL)
 		return -1;
-	}
-	if (m->seq < 0 || m->seq > SAFE_INT_MAX) {
-		*errstr = f_seq.invalid;
-		return -1;
-	}
-	if (m->ts_us < 0 || m->ts_us > SAFE_INT_MAX) {
-		*errstr = f_ts_us.invalid;
-		return -1;
-	}
 	if (add(o, "type", json_object_new_string(kinds[m->type].name)) ||
 	    add(o, "job_id", json_object_new_string(m->job_id)) ||
 	    add(o, "seq", json_object_new_int64(m->seq)) ||
@@ -900,28 +1021,40 @@ encode_progress(struct json_object *o, const struct msg *m,
 	return -1;
 }
 
+/* What the fields of a preview must be, or NULL when they are right. */
+static const char *
+preview_invalid(const struct msg *m)
+{
+	if (m->scale < 1 || m->scale > MSG_DIM_MAX)
+		return f_scale.invalid;
+	if (!shape_valid(m->shape))
+		return f_preview_shape.invalid;
+	if (msg_shape_voxels(m->shape) > MSG_PAYLOAD_MAX)
+		return err_voxels;
+	if ((size_t)m->encoding >= MSG_NENC)
+		return f_encoding.invalid;
+	if (m->payload == NULL || m->payload_len != msg_shape_voxels(m->shape))
+		return err_paylen;
+	if (m->skipped < 0 || m->skipped > SAFE_INT_MAX)
+		return f_skipped.invalid;
+	return NULL;
+}
+
 static int
 encode_preview(struct json_object *o, const struct msg *m,
     const char **errstr)
 {
-	if (m->scale < 1 || m->scale > MSG_DIM_MAX)
-		*errstr = f_scale.invalid;
-	else if (!shape_valid(m->shape))
-		*errstr = f_preview_shape.invalid;
-	else if (msg_shape_voxels(m->shape) > MSG_PAYLOAD_MAX)
-		*errstr = err_voxels;
-	else if (m->encoding != MSG_ENC_BASE64)
-		*errstr = f_encoding.invalid;
-	else if (m->payload == NULL ||
-	    m->payload_len != msg_shape_voxels(m->shape))
-		*errstr = err_paylen;
-	else if (m->skipped < 0 || m->skipped > SAFE_INT_MAX)
-		*errstr = f_skipped.invalid;
-	else if (add(o, "scale", json_object_new_int64(m->scale)) ||
+	if ((*errstr = preview_invalid(m)) != NULL)
+		return -1;
+	if (add(o, "scale", json_object_new_int64(m->scale)) ||
 	    add(o, "shape", new_shape(m->shape)) ||
 	    add(o, "dtype", json_object_new_string("uint8")) ||
-	    add(o, "encoding", json_object_new_string("base64")) ||
-	    add(o, "payload", new_payload(m)) ||
+	    add(o, "encoding",
+	    json_object_new_string(encodings[m->encoding])) ||
+	    (m->encoding == MSG_ENC_DEFLATE &&
+	    add(o, "length", json_object_new_int64((int64_t)m->payload_len))) ||
+	    add(o, "payload", m->encoding == MSG_ENC_DEFLATE ?
+	    new_deflate_payload(m) : new_payload(m)) ||
 	    (m->skipped > 0 &&
 	    add(o, "skipped", json_object_new_int64(m->skipped))))
 		*errstr = err_nomem;
@@ -943,6 +1076,30 @@ new_payload(const struct msg *m)
 	len = b64_encode(buf, m->payload, m->payload_len);
 	v = json_object_new_string_len(buf, len);
 	free(buf);
+	return v;
+}
+
+/* m->payload through zlib, then base64, as a JSON string, or NULL. */
+static struct json_object *
+new_deflate_payload(const struct msg *m)
+{
+	struct json_object *v = NULL;
+	const char *errstr;
+	uint8_t	*z;
+	char	*buf = NULL;
+	size_t	 zlen, cap, len;
+
+	cap = zpay_bound(m->payload_len);
+	if ((z = malloc(cap)) == NULL)
+		return NULL;
+	if (zpay_compress(z, cap, m->payload, m->payload_len, &zlen,
+	    &errstr) == 0 &&
+	    (buf = malloc(b64_encoded_len(zlen) + 1)) != NULL) {
+		len = b64_encode(buf, z, zlen);
+		v = json_object_new_string_len(buf, len);
+	}
+	free(buf);
+	free(z);
 	return v;
 }
 
@@ -1015,4 +1172,100 @@ msg_encode(const struct msg *m, size_t *len, const char **errstr)
 	}
 	json_object_put(o);
 	return out;
+}
+
+/*
+ * The text of a preview up to the payload's opening quote, as json-c
+ * writes it for msg_encode(); its length, or 0 when it does not fit.
+ */
+static size_t
+preview_prefix(const struct msg *m, char *buf, size_t size)
+{
+	int	 n;
+
+	n = snprintf(buf, size, "{\"type\":\"preview\",\"job_id\":\"%s\","
+	    "\"seq\":%lld,\"ts_us\":%lld,\"scale\":%u,\"shape\":[%u,%u,%u],"
+	    "\"dtype\":\"uint8\",\"encoding\":\"%s\"", m->job_id,
+	    (long long)m->seq, (long long)m->ts_us, m->scale, m->shape[0],
+	    m->shape[1], m->shape[2], encodings[m->encoding]);
+	if (n > 0 && (size_t)n < size && m->encoding == MSG_ENC_DEFLATE)
+		n += snprintf(buf + n, size - n, ",\"length\":%zu",
+		    m->payload_len);
+	if (n > 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - n, ",\"payload\":\"");
+	return n > 0 && (size_t)n < size ? (size_t)n : 0;
+}
+
+/*
+ * A preview without json-c: the bytes msg_encode() writes (test_msg.c
+ * compares them), with the payload encoded once, straight into the
+ * block, instead of into a buffer that json-c copies, escapes into its
+ * own and msg_encode() copies again.  A compressed payload takes one
+ * more buffer, of the compressed size.
+ */
+static char *
+write_preview(const struct msg *m, size_t head, size_t tail, size_t *len,
+    const char **errstr)
+{
+	char	 pre[256], post[48], *block;
+	const uint8_t *src = m->payload;
+	uint8_t	*z = NULL;
+	size_t	 srclen = m->payload_len, prelen, postlen, b64len;
+
+	if ((*errstr = head_invalid(m)) != NULL ||
+	    (*errstr = preview_invalid(m)) != NULL)
+		return NULL;
+	if ((prelen = preview_prefix(m, pre, sizeof(pre))) == 0) {
+		*errstr = err_toolong;
+		return NULL;
+	}
+	postlen = m->skipped > 0 ? (size_t)snprintf(post, sizeof(post),
+	    "\",\"skipped\":%lld}", (long long)m->skipped) :
+	    (size_t)snprintf(post, sizeof(post), "\"}");
+	if (m->encoding == MSG_ENC_DEFLATE) {
+		if ((z = malloc(zpay_bound(srclen))) == NULL) {
+			*errstr = err_nomem;
+			return NULL;
+		}
+		if (zpay_compress(z, zpay_bound(m->payload_len), m->payload,
+		    m->payload_len, &srclen, errstr) == -1) {
+			free(z);
+			return NULL;
+		}
+		src = z;
+	}
+	b64len = b64_encoded_len(srclen);
+	*len = prelen + b64len + postlen;
+	if ((block = malloc(head + *len + 1 + tail)) == NULL) {
+		free(z);
+		*errstr = err_nomem;
+		return NULL;
+	}
+	memcpy(block + head, pre, prelen);
+	b64_encode(block + head + prelen, src, srclen);
+	memcpy(block + head + prelen + b64len, post, postlen + 1);
+	free(z);
+	return block;
+}
+
+char *
+msg_encode_room(const struct msg *m, size_t head, size_t tail, size_t *len,
+    const char **errstr)
+{
+	const char *dummy;
+	char	*text, *block;
+
+	if (errstr == NULL)
+		errstr = &dummy;
+	if (m->type == MSG_PREVIEW)
+		return write_preview(m, head, tail, len, errstr);
+	/* Small messages: one more copy costs nothing worth a writer. */
+	if ((text = msg_encode(m, len, errstr)) == NULL)
+		return NULL;
+	if ((block = malloc(head + *len + 1 + tail)) == NULL)
+		*errstr = err_nomem;
+	else
+		memcpy(block + head, text, *len + 1);
+	free(text);
+	return block;
 }

@@ -32,9 +32,12 @@ enum job_state {
 	JOB_CANCELLED
 };
 
+/* How a preview's payload travels; MSG_NENC counts them. */
 enum msg_encoding {
-	MSG_ENC_BASE64
+	MSG_ENC_BASE64,		/* "base64" */
+	MSG_ENC_DEFLATE		/* "deflate+base64": zlib, then base64 */
 };
+#define MSG_NENC	2
 
 struct msg {
 	enum msg_type	 type;
@@ -60,7 +63,7 @@ struct msg {
 	/* preview */
 	uint32_t	 scale;		/* >= 1 */
 	enum msg_encoding encoding;
-	uint8_t		*payload;	/* z*y*x bytes, z slowest */
+	uint8_t		*payload;	/* z*y*x bytes, z slowest, raw */
 	size_t		 payload_len;
 	int64_t		 skipped;	/* 0: field absent */
 
@@ -71,6 +74,8 @@ struct msg {
 
 const char	*msg_type_name(enum msg_type type);
 const char	*msg_state_name(enum job_state state);
+/* The name of an encoding in a preview's "encoding" field. */
+const char	*msg_encoding_name(enum msg_encoding enc);
 /* 0 and *state set, or -1 when name is not a state. */
 int		 msg_state_parse(const char *name, enum job_state *state);
 /* 1 for succeeded, failed and cancelled. */
@@ -82,11 +87,22 @@ uint64_t	 msg_shape_voxels(const uint32_t shape[3]);
 /*
  * Encodes m as compact JSON (no newline) into a NUL-terminated string
  * the caller frees; *len gets its length.  Only the fields of m's type
- * are written.  Returns NULL on allocation failure or when m breaks the
- * rules msg_decode() enforces (*errstr says which).
+ * are written; a preview's raw payload is encoded as m->encoding says.
+ * Returns NULL on allocation failure or when m breaks the rules
+ * msg_decode() enforces (*errstr says which).
  */
 char		*msg_encode(const struct msg *m, size_t *len,
 		    const char **errstr);
+
+/*
+ * As msg_encode(), into a new block with head bytes left free before
+ * the text and tail bytes after its NUL, so that the caller can frame
+ * it in place (the text is at block + head; free the block).  A preview
+ * is written without json-c, its payload encoded straight into the
+ * block: the streamer's path for big previews.
+ */
+char		*msg_encode_room(const struct msg *m, size_t head, size_t tail,
+		    size_t *len, const char **errstr);
 
 /*
  * Decodes one message from text (len bytes) into m, which owns the
@@ -95,8 +111,11 @@ char		*msg_encode(const struct msg *m, size_t *len,
  * a non-object, a missing or wrongly typed field, an unknown type,
  * state, dtype or encoding, a job_id that is not a job id, a shape that
  * is not three integers in 1..MSG_DIM_MAX, a payload that is not base64
- * or whose decoded length is not z*y*x.  Unknown extra fields are
- * ignored.  Returns 0 or -1.
+ * or whose decoded length is not z*y*x, a "length" other than z*y*x
+ * (required with deflate+base64), a zlib stream that is corrupt or
+ * inflates to anything but z*y*x bytes (inflating stops there).  The
+ * payload is left raw, m->encoding says how it came.  Unknown extra
+ * fields are ignored.  Returns 0 or -1.
  */
 int		 msg_decode(const char *text, size_t len, struct msg *m,
 		    const char **errstr);

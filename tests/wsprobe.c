@@ -3,7 +3,8 @@
  * prints one line per event (message, refusal, close) with the time it
  * saw it, so that shell scripts can check cadence, schema, resumption
  * and close codes, and it can misbehave on purpose: pause reading, send
- * a big message, or flood the server with small ones.
+ * a big message, or flood the server with small ones.  With -e it asks
+ * for a preview encoding and holds every preview to it.
  */
 #include <sys/socket.h>
 
@@ -32,6 +33,7 @@ struct options {
 	const char	*url;
 	const char	*token;
 	const char	*dir;
+	const char	*encoding;	/* asked for; NULL: the default */
 	long		 max_msgs;	/* 0: until the server closes */
 	double		 timeout_s;
 	long		 pause_after;	/* -1: never */
@@ -67,8 +69,8 @@ static struct probe	 probe;
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: wsprobe [-a token] [-d dir] [-f count] "
-	    "[-m bytes] [-n count]\n"
+	fprintf(stderr, "usage: wsprobe [-a token] [-d dir] [-e encoding] "
+	    "[-f count] [-m bytes] [-n count]\n"
 	    "               [-p count:seconds] [-t seconds] -u url\n"
 	    "url: ws://host:port/path?query or unix:/socket/path:/path?query\n");
 	exit(EXIT_FAIL);
@@ -140,6 +142,13 @@ parse_url(struct probe *p, const char *url)
 	if (strlen(rest) >= sizeof(p->path))
 		return -1;
 	strcpy(p->path, rest);
+	if (p->opt.encoding != NULL) {
+		n = strlen(p->path);
+		if ((size_t)snprintf(p->path + n, sizeof(p->path) - n,
+		    "%cencoding=%s", strchr(p->path, '?') ? '&' : '?',
+		    p->opt.encoding) >= sizeof(p->path) - n)
+			return -1;
+	}
 	return 0;
 }
 
@@ -216,9 +225,10 @@ print_message(const struct msg *m, int64_t recv_us)
 			printf(" eta_s=%g", m->eta_s);
 		break;
 	case MSG_PREVIEW:
-		printf(" shape=%s scale=%u len=%zu skipped=%lld",
+		printf(" shape=%s scale=%u len=%zu skipped=%lld encoding=%s",
 		    shape_str(m->shape, shape, sizeof(shape)), m->scale,
-		    m->payload_len, (long long)m->skipped);
+		    m->payload_len, (long long)m->skipped,
+		    msg_encoding_name(m->encoding));
 		break;
 	case MSG_COMPLETED:
 		printf(" state=%s", msg_state_name(m->state));
@@ -228,6 +238,21 @@ print_message(const struct msg *m, int64_t recv_us)
 		break;
 	}
 	printf(" bytes=%zu\n", probe.rx_len);
+}
+
+/* -e base64 wants base64, -e deflate deflate+base64; else either. */
+static int
+encoding_expected(const struct msg *m)
+{
+	const char *want = probe.opt.encoding;
+
+	if (m->type != MSG_PREVIEW || want == NULL)
+		return 1;
+	if (strcmp(want, "deflate") == 0)
+		return m->encoding == MSG_ENC_DEFLATE;
+	if (strcmp(want, "base64") == 0)
+		return m->encoding == MSG_ENC_BASE64;
+	return 0;	/* the server should have refused it */
 }
 
 /* A whole message arrived.  Returns -1 to close the connection. */
@@ -241,6 +266,11 @@ deliver(struct lws *wsi)
 	if (msg_decode(probe.rx, probe.rx_len, &m, &errstr) == -1) {
 		printf("invalid %s\n", errstr);
 		probe.ninvalid++;
+	} else if (!encoding_expected(&m)) {
+		printf("invalid preview in %s, not as asked (-e %s)\n",
+		    msg_encoding_name(m.encoding), probe.opt.encoding);
+		probe.ninvalid++;
+		msg_clear(&m);
 	} else {
 		print_message(&m, recv_us);
 		if (m.type == MSG_PREVIEW && probe.opt.dir != NULL)
@@ -439,10 +469,11 @@ parse_options(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->timeout_s = 30;
 	o->pause_after = -1;
-	while ((ch = getopt(argc, argv, "a:d:f:m:n:p:t:u:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:d:e:f:m:n:p:t:u:")) != -1) {
 		switch (ch) {
 		case 'a': o->token = optarg; break;
 		case 'd': o->dir = optarg; break;
+		case 'e': o->encoding = optarg; break;
 		case 'f': o->flood = number(optarg, 1, 1000000); break;
 		case 'm': o->send_bytes = number(optarg, 1, 64L << 20); break;
 		case 'n': o->max_msgs = number(optarg, 1, 1L << 30); break;

@@ -105,6 +105,7 @@ handle_line(struct control_session *cs, const char *line, size_t len)
 		cs->bad = 0;
 	queue_reply(cs, reply);
 	if (res.subscribe != NULL && !cs->closing) {
+		cs->sub.encoding = res.encoding;
 		if (sub_attach(&cs->sub, res.subscribe, res.has_since,
 		    res.since, res.epoch[0] != '\0' ? res.epoch : NULL) == -1)
 			cs->closing = 1;

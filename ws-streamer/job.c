@@ -67,7 +67,7 @@ static void
 job_free(struct job *job)
 {
 	ring_free(&job->ring);
-	msgbuf_unref(job->latest_preview);
+	msgbuf_set_unref(job->latest_preview);
 	msgbuf_unref(job->terminal);
 	explicit_bzero(job->token, sizeof(job->token));
 	free(job);
@@ -354,8 +354,10 @@ finish(struct registry *reg, struct job *job, enum job_state state,
 /* What a message says about the job it belongs to. */
 static void
 apply(struct registry *reg, struct job *job, const struct msg *m,
-    struct msgbuf *b)
+    struct msgbuf *const set[MSG_NENC])
 {
+	int e;
+
 	switch (m->type) {
 	case MSG_PROGRESS:
 		job->progress = m->progress;
@@ -364,15 +366,17 @@ apply(struct registry *reg, struct job *job, const struct msg *m,
 		break;
 	case MSG_PREVIEW:
 		job->previews++;
-		msgbuf_unref(job->latest_preview);
-		job->latest_preview = msgbuf_ref(b);
+		msgbuf_set_unref(job->latest_preview);
+		for (e = 0; e < MSG_NENC; e++)
+			job->latest_preview[e] = set[e] != NULL ?
+			    msgbuf_ref(set[e]) : NULL;
 		break;
 	case MSG_COMPLETED:
 		if (m->state == JOB_SUCCEEDED)
 			job->progress = 100;
 		/* FALLTHROUGH */
 	case MSG_ERROR:
-		job->terminal = msgbuf_ref(b);
+		job->terminal = msgbuf_ref(set[0]);
 		finish(reg, job, m->type == MSG_ERROR ? JOB_FAILED : m->state,
 		    m->ts_us);
 		break;
@@ -408,11 +412,53 @@ durable(struct registry *reg, struct job *job, const struct msg *m,
 	return 0;
 }
 
+/*
+ * A preview is computed in each encoding a subscriber of the job uses;
+ * while nobody watches, in base64 alone, so that the job keeps a latest
+ * preview to encode again for whoever comes (sub.c).
+ */
+static int
+encode_preview(struct registry *reg, struct job *job, struct msg *m,
+    struct msgbuf *set[MSG_NENC], const char **errstr)
+{
+	int e;
+
+	for (e = 0; e < MSG_NENC; e++) {
+		set[e] = NULL;
+		if (job->nsubs_enc[e] == 0 &&
+		    (job->nsubs > 0 || e != MSG_ENC_BASE64))
+			continue;
+		m->encoding = e;
+		if ((set[e] = msgbuf_encode(m, job->previews + 1,
+		    errstr)) == NULL) {
+			msgbuf_set_unref(set);
+			return -1;
+		}
+		reg->stats.encodes[e]++;
+	}
+	return 0;
+}
+
+/* Any other message is the same bytes for every encoding. */
+static int
+encode_shared(struct msg *m, struct msgbuf *set[MSG_NENC],
+    const char **errstr)
+{
+	int e;
+
+	if ((set[0] = msgbuf_encode(m, 0, errstr)) == NULL)
+		return -1;
+	for (e = 1; e < MSG_NENC; e++)
+		set[e] = msgbuf_ref(set[0]);
+	return 0;
+}
+
 int
 job_emit(struct registry *reg, struct job *job, struct msg *m,
     const char **errstr)
 {
-	struct msgbuf *b;
+	struct msgbuf *set[MSG_NENC];
+	int r;
 
 	if (msg_state_terminal(job->state)) {
 		*errstr = "the job has already finished";
@@ -427,17 +473,21 @@ job_emit(struct registry *reg, struct job *job, struct msg *m,
 	m->ts_us = now_wall_us();
 	if (m->type == MSG_PROGRESS)
 		m->state = JOB_RUNNING;
-	if ((b = msgbuf_encode(m, job->previews + 1, errstr)) == NULL)
+	if (m->type == MSG_PREVIEW)
+		r = encode_preview(reg, job, m, set, errstr);
+	else
+		r = encode_shared(m, set, errstr);
+	if (r == -1)
 		return -1;
 	if (durable(reg, job, m, errstr) == -1) {
-		msgbuf_unref(b);
+		msgbuf_set_unref(set);
 		return -1;
 	}
 	job->seq = m->seq;
-	ring_push(&job->ring, b);
+	ring_push_set(&job->ring, set);
 	reg->stats.messages++;
-	apply(reg, job, m, b);
-	msgbuf_unref(b);
+	apply(reg, job, m, set);
+	msgbuf_set_unref(set);
 	if (reg->wake != NULL)
 		reg->wake(job);
 	return 0;

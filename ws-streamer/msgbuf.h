@@ -28,11 +28,21 @@ struct msgbuf {
 struct msgbuf	*msgbuf_encode(const struct msg *m, uint64_t preview_no,
 		    const char **errstr);
 
+/*
+ * The preview in b, encoded again in enc, with the same seq, ts_us and
+ * preview_no: for a subscriber whose encoding nobody used when b was
+ * emitted.  A new buffer with one reference, or NULL and *errstr.
+ */
+struct msgbuf	*msgbuf_reencode(const struct msgbuf *b, enum msg_encoding enc,
+		    const char **errstr);
+
 /* A buffer holding a copy of len bytes of JSON text, one reference. */
 struct msgbuf	*msgbuf_from_json(enum msg_type type, int64_t seq,
 		    const char *json, size_t len);
 
 struct msgbuf	*msgbuf_ref(struct msgbuf *b);
 void		 msgbuf_unref(struct msgbuf *b);
+/* Unrefs each entry of a message's buffers by encoding, and NULLs it. */
+void		 msgbuf_set_unref(struct msgbuf *set[MSG_NENC]);
 
 #endif

@@ -180,6 +180,13 @@ op_subscribe(struct registry *reg, struct json_object *req,
 			return ops_error("bad_request", "malformed \"epoch\"");
 		strcpy(res->epoch, json_object_get_string(v));
 	}
+	if (json_object_object_get_ex(req, "encoding", &v) &&
+	    (!json_object_is_type(v, json_type_string) ||
+	    strlen(json_object_get_string(v)) !=
+	    (size_t)json_object_get_string_len(v) ||
+	    wsreq_encoding(json_object_get_string(v), &res->encoding) == -1))
+		return ops_error("bad_request", "\"encoding\" must be "
+		    "\"base64\" or \"deflate\"");
 	res->subscribe = job;
 	return ok("subscribed", json_object_new_string(job->id));
 }
@@ -281,6 +288,9 @@ op_stats(struct registry *reg, struct json_object *req,
 	add_count(s, "bytes_sent", reg->stats.bytes_sent);
 	add_count(s, "previews_skipped", reg->stats.previews_skipped);
 	add_count(s, "slow_closed", reg->stats.slow_closed);
+	/* Previews encoded, by encoding: none for one nobody asked for. */
+	add_count(s, "encodes_base64", reg->stats.encodes[MSG_ENC_BASE64]);
+	add_count(s, "encodes_deflate", reg->stats.encodes[MSG_ENC_DEFLATE]);
 	return ok("stats", s);
 }
 

@@ -20,6 +20,7 @@ struct ops_result {
 	int		 has_since;
 	int64_t		 since;
 	char		 epoch[MSG_EPOCH_MAX];
+	enum msg_encoding encoding;	/* of the subscriber's previews */
 };
 
 /*

@@ -1,7 +1,8 @@
 /*
  * ring.c: a job's recent messages in a circular array indexed by seq.
  * Eviction is strictly oldest first, which is what keeps last_progress
- * and last_preview meaningful without ever recomputing them.
+ * and last_preview meaningful without ever recomputing them.  A slot's
+ * bytes count each distinct buffer once.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -21,15 +22,58 @@ count(const struct ring *r)
 	return (size_t)(r->head - r->tail + 1);
 }
 
+/* The slot's buffer in the first encoding it has; NULL when empty. */
+static struct msgbuf *
+first(const struct ring_slot *sl)
+{
+	int e;
+
+	for (e = 0; e < MSG_NENC; e++)
+		if (sl->enc[e] != NULL)
+			return sl->enc[e];
+	return NULL;
+}
+
+/* 1 when entry e is a buffer no earlier entry of the slot has. */
+static int
+distinct(const struct ring_slot *sl, int e)
+{
+	int d;
+
+	if (sl->enc[e] == NULL)
+		return 0;
+	for (d = 0; d < e; d++)
+		if (sl->enc[d] == sl->enc[e])
+			return 0;
+	return 1;
+}
+
+static size_t
+slot_bytes(const struct ring_slot *sl)
+{
+	size_t n = 0;
+	int e;
+
+	for (e = 0; e < MSG_NENC; e++)
+		if (distinct(sl, e))
+			n += sl->enc[e]->len;
+	return n;
+}
+
 static void
 evict(struct ring *r)
 {
-	struct msgbuf **sp;
+	struct ring_slot *sl;
+	int e;
 
-	sp = &r->slots[slot(r, r->tail)];
-	r->bytes -= (*sp)->len;
-	msgbuf_unref(*sp);
-	*sp = NULL;
+	sl = &r->slots[slot(r, r->tail)];
+	r->bytes -= slot_bytes(sl);
+	/* Last first: distinct() looks at the entries before e. */
+	for (e = MSG_NENC - 1; e >= 0; e--) {
+		if (distinct(sl, e))
+			msgbuf_unref(sl->enc[e]);
+		sl->enc[e] = NULL;
+	}
 	r->tail++;
 }
 
@@ -69,6 +113,26 @@ ring_free(struct ring *r)
 void
 ring_push(struct ring *r, struct msgbuf *b)
 {
+	struct msgbuf *set[MSG_NENC];
+	int e;
+
+	for (e = 0; e < MSG_NENC; e++)
+		set[e] = b;
+	ring_push_set(r, set);
+}
+
+void
+ring_push_set(struct ring *r, struct msgbuf *const set[MSG_NENC])
+{
+	struct msgbuf *b = NULL;
+	struct ring_slot *sl;
+	int e;
+
+	for (e = 0; e < MSG_NENC && b == NULL; e++)
+		b = set[e];
+	assert(b != NULL);
+	if (b == NULL)
+		return;
 	assert(b->seq == r->head + 1);
 	if (b->seq != r->head + 1) {
 		/* Held messages would not precede b: restart the ring at b. */
@@ -85,9 +149,14 @@ ring_push(struct ring *r, struct msgbuf *b)
 	/* b's slot is the oldest entry's when the ring is full. */
 	while (count(r) >= r->cap)
 		evict(r);
-	r->slots[slot(r, b->seq)] = msgbuf_ref(b);
+	sl = &r->slots[slot(r, b->seq)];
+	for (e = 0; e < MSG_NENC; e++) {
+		sl->enc[e] = set[e];
+		if (distinct(sl, e))
+			msgbuf_ref(set[e]);
+	}
 	r->head = b->seq;
-	r->bytes += b->len;
+	r->bytes += slot_bytes(sl);
 	if (b->type == MSG_PROGRESS)
 		r->last_progress = b->seq;
 	else if (b->type == MSG_PREVIEW)
@@ -101,7 +170,15 @@ ring_get(const struct ring *r, int64_t seq)
 {
 	if (seq < r->tail || seq > r->head)
 		return NULL;
-	return r->slots[slot(r, seq)];
+	return first(&r->slots[slot(r, seq)]);
+}
+
+struct msgbuf *
+ring_get_enc(const struct ring *r, int64_t seq, enum msg_encoding enc)
+{
+	if (seq < r->tail || seq > r->head || (size_t)enc >= MSG_NENC)
+		return NULL;
+	return r->slots[slot(r, seq)].enc[enc];
 }
 
 /* Only what a newer message of the same type supersedes. */
@@ -116,19 +193,22 @@ stale(const struct ring *r, const struct msgbuf *b)
 }
 
 struct msgbuf *
-ring_next(const struct ring *r, int64_t after, int64_t replay_until)
+ring_next(const struct ring *r, int64_t after, int64_t replay_until,
+    enum msg_encoding enc)
 {
 	struct msgbuf *b;
 	int64_t s;
 
+	if ((size_t)enc >= MSG_NENC)
+		return NULL;
 	/* Also keeps after + 1 from overflowing. */
 	if (after >= r->head)
 		return NULL;
 	/* A subscriber left behind the tail resumes at the oldest held. */
 	s = after < r->tail ? r->tail : after + 1;
 	for (; s <= r->head; s++) {
-		b = r->slots[slot(r, s)];
-		if (s <= replay_until || !stale(r, b))
+		b = r->slots[slot(r, s)].enc[enc];
+		if (b != NULL && (s <= replay_until || !stale(r, b)))
 			return b;
 	}
 	return NULL;

@@ -40,7 +40,8 @@ struct job {
 	int64_t			 reserved;	/* highest seq journaled as usable */
 	uint64_t		 previews;	/* previews broadcast */
 	struct ring		 ring;		/* recent messages */
-	struct msgbuf		*latest_preview;
+	/* In each encoding computed, by job_emit() or for a subscriber. */
+	struct msgbuf		*latest_preview[MSG_NENC];
 	struct msgbuf		*terminal;	/* completed or error */
 
 	uint64_t		 tick;		/* fake producer: next tick */
@@ -49,6 +50,7 @@ struct job {
 
 	TAILQ_HEAD(, sub)	 subs;
 	size_t			 nsubs;
+	size_t			 nsubs_enc[MSG_NENC];	/* by encoding */
 	struct job		*hnext;		/* hash chain */
 	TAILQ_ENTRY(job)	 entry;		/* newest first */
 };
@@ -62,6 +64,7 @@ struct registry_stats {
 	uint64_t	bytes_sent;
 	uint64_t	previews_skipped;
 	uint64_t	slow_closed;
+	uint64_t	encodes[MSG_NENC];	/* previews, per encoding */
 };
 
 /* Every job of this run of the streamer. */
@@ -102,6 +105,7 @@ struct sub {
 	enum sub_kind	 kind;
 	struct lws	*wsi;
 	struct job	*job;		/* NULL once the job is gone */
+	enum msg_encoding encoding;	/* of previews; set before sub_attach */
 	TAILQ_ENTRY(sub) entry;
 
 	struct msgbuf	*intro[3];	/* status, latest preview, terminal */

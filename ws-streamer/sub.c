@@ -3,6 +3,9 @@
  * into writes.  WebSocket and control-channel subscribers share it: each
  * gets an introduction (status, the latest preview, the end if the job is
  * over), then the live messages, skipping stale ones when it is slow.
+ * Previews go out in the subscriber's encoding; the latest one is encoded
+ * again on demand, once per job and encoding, when nobody used that
+ * encoding when it was emitted.
  * A message is written from the job's shared buffer, in fragments of at
  * most SUB_FRAGMENT bytes, one lws_write() per WRITEABLE callback, so a
  * slow subscriber holds at most one message and one fragment in flight.
@@ -43,9 +46,36 @@ status_message(const struct job *job, int resumed)
 }
 
 /*
- * Attaches s to job.  With has_since, and the epoch the client saw
- * given and matching this run (a seq means nothing in another run), the messages after since are replayed when the ring
- * still holds them all; otherwise the client gets a fresh snapshot.
+ * The job's latest preview in enc, from the cache job_emit() fills, or
+ * encoded now from the one it holds in another encoding and cached.
+ */
+static struct msgbuf *
+latest_preview(struct job *job, enum msg_encoding enc)
+{
+	struct msgbuf **have = job->latest_preview, *from = NULL;
+	const char *errstr;
+	int e;
+
+	if (have[enc] != NULL)
+		return have[enc];
+	for (e = 0; e < MSG_NENC && from == NULL; e++)
+		from = have[e];
+	if (from == NULL)
+		return NULL;
+	if ((have[enc] = msgbuf_reencode(from, enc, &errstr)) == NULL) {
+		log_warnx("%s: job %s: %s", __func__, job->id, errstr);
+		return NULL;
+	}
+	streamer->reg.stats.encodes[enc]++;
+	return have[enc];
+}
+
+/*
+ * Attaches s, whose encoding the caller set, to job.  With has_since,
+ * and the epoch the client saw given and matching this run (a seq means
+ * nothing in another run), the messages after since are replayed when
+ * the ring still holds them all; otherwise the client gets a fresh
+ * snapshot.
  */
 int
 sub_attach(struct sub *s, struct job *job, int has_since, int64_t since,
@@ -54,9 +84,10 @@ sub_attach(struct sub *s, struct job *job, int has_since, int64_t since,
 	int resumed = has_since && since <= job->seq && epoch != NULL &&
 	    strcmp(epoch, streamer->reg.epoch) == 0 &&
 	    ring_holds_after(&job->ring, since);
-	struct msgbuf *status;
+	struct msgbuf *status, *preview;
 
-	if ((status = status_message(job, resumed)) == NULL)
+	if ((size_t)s->encoding >= MSG_NENC ||
+	    (status = status_message(job, resumed)) == NULL)
 		return -1;
 	s->job = job;
 	s->intro[s->nintro++] = status;
@@ -67,14 +98,15 @@ sub_attach(struct sub *s, struct job *job, int has_since, int64_t since,
 		if (job->terminal != NULL && since >= job->seq)
 			s->done = 1;
 	} else {
-		if (job->latest_preview != NULL)
-			s->intro[s->nintro++] = msgbuf_ref(job->latest_preview);
+		if ((preview = latest_preview(job, s->encoding)) != NULL)
+			s->intro[s->nintro++] = msgbuf_ref(preview);
 		if (job->terminal != NULL)
 			s->intro[s->nintro++] = msgbuf_ref(job->terminal);
 		s->sent = job->seq;
 	}
 	TAILQ_INSERT_TAIL(&job->subs, s, entry);
 	job->nsubs++;
+	job->nsubs_enc[s->encoding]++;
 	lws_callback_on_writable(s->wsi);
 	return 0;
 }
@@ -92,6 +124,7 @@ sub_detach(struct sub *s)
 		return;
 	TAILQ_REMOVE(&job->subs, s, entry);
 	job->nsubs--;
+	job->nsubs_enc[s->encoding]--;
 	s->job = NULL;
 	job_trim(job);
 }
@@ -163,7 +196,7 @@ pick(struct sub *s)
 	}
 	if (s->job == NULL || s->done)
 		return 0;
-	b = ring_next(&s->job->ring, s->sent, s->replay_until);
+	b = ring_next(&s->job->ring, s->sent, s->replay_until, s->encoding);
 	if (b == NULL)
 		return 0;
 	s->sent = b->seq;

@@ -31,6 +31,7 @@ struct ws_request {
 	int		 has_since;
 	int64_t		 since;
 	char		 epoch[MSG_EPOCH_MAX];
+	enum msg_encoding encoding;
 	int		 status;	/* 0, or the HTTP status to refuse with */
 	const char	*why;
 };
@@ -124,6 +125,9 @@ check_query(struct lws *wsi, struct ws_request *r)
 			return refuse(r, 400, "malformed epoch");
 		strcpy(r->epoch, v);
 	}
+	if ((v = query_arg(wsi, "encoding=", arg, sizeof(arg))) != NULL &&
+	    wsreq_encoding(v, &r->encoding) == -1)
+		return refuse(r, 400, "encoding must be base64 or deflate");
 	return 0;
 }
 
@@ -189,6 +193,7 @@ established(struct lws *wsi, struct ws_session *ws)
 		    (unsigned char *)"job gone", 8);
 		return -1;
 	}
+	ws->sub.encoding = r.encoding;
 	if (sub_attach(&ws->sub, r.job, r.has_since, r.since,
 	    r.epoch[0] != '\0' ? r.epoch : NULL) == -1) {
 		lws_close_reason(wsi, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,

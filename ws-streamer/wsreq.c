@@ -64,3 +64,15 @@ wsreq_epoch(const char *s)
 			return -1;
 	return 0;
 }
+
+int
+wsreq_encoding(const char *s, enum msg_encoding *enc)
+{
+	if (strcmp(s, "base64") == 0)
+		*enc = MSG_ENC_BASE64;
+	else if (strcmp(s, "deflate") == 0)
+		*enc = MSG_ENC_DEFLATE;
+	else
+		return -1;
+	return 0;
+}

@@ -1,6 +1,7 @@
 /*
  * wsreq.h: what a WebSocket handshake asks for: the job in its path
- * (/ws/jobs/{id}) and the optional since and epoch query arguments.
+ * (/ws/jobs/{id}) and the optional since, epoch and encoding query
+ * arguments.
  * Pure functions, so they can be tested and fuzzed
  * without a socket.
  */
@@ -27,5 +28,11 @@ int	wsreq_since(const char *s, int64_t *since);
 
 /* An epoch argument: 1..63 printable ASCII characters.  0, or -1. */
 int	wsreq_epoch(const char *s);
+
+/*
+ * An encoding argument (the WebSocket's and the control channel's
+ * subscribe): "base64" or "deflate".  0 and *enc set, or -1.
+ */
+int	wsreq_encoding(const char *s, enum msg_encoding *enc);
 
 #endif

@@ -42,7 +42,7 @@ usage(void)
 	    "       maskstream-view --socket PATH --job ID [options]\n"
 	    "options: --headless  --frames N  --exit-on-complete  "
 	    "--snapshot FILE.ppm\n"
-	    "         --z SLICE  --size WxH\n");
+	    "         --z SLICE  --size WxH  --encoding deflate|base64\n");
 	exit(DAEMON_EXIT_USAGE);
 }
 
@@ -73,6 +73,7 @@ parse_options(int argc, char **argv)
 		{ "snapshot", required_argument, NULL, 'S' },
 		{ "z", required_argument, NULL, 'z' },
 		{ "size", required_argument, NULL, 'g' },
+		{ "encoding", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch;
@@ -81,6 +82,8 @@ parse_options(int argc, char **argv)
 	opt.width = 640;
 	opt.height = 640 + RENDER_STATUS_HEIGHT;
 	opt.duration_s = 60;
+	/* Masks shrink about fifteenfold compressed; the server pays once. */
+	opt.encoding = "deflate";
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'u': opt.url = optarg; break;
@@ -95,6 +98,12 @@ parse_options(int argc, char **argv)
 		case 'x': opt.exit_on_complete = 1; break;
 		case 'S': opt.snapshot = optarg; break;
 		case 'z': opt.zslice = number(optarg, 0, 4095); break;
+		case 'e':
+			if (strcmp(optarg, "deflate") != 0 &&
+			    strcmp(optarg, "base64") != 0)
+				usage();
+			opt.encoding = optarg;
+			break;
 		case 'g':
 			if (sscanf(optarg, "%dx%d", &opt.width, &opt.height) != 2 ||
 			    opt.width < 64 || opt.height < 64 + RENDER_STATUS_HEIGHT ||

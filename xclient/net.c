@@ -166,10 +166,12 @@ ws_path(char *buf, size_t len)
 	const struct model *m = net->model;
 
 	if (m->last_seq >= 0 && m->epoch[0] != '\0')
-		snprintf(buf, len, "/ws/jobs/%s?since=%lld&epoch=%s",
-		    m->job_id, (long long)m->last_seq, m->epoch);
+		snprintf(buf, len, "/ws/jobs/%s?encoding=%s&since=%lld&epoch=%s",
+		    m->job_id, net->opt->encoding, (long long)m->last_seq,
+		    m->epoch);
 	else
-		snprintf(buf, len, "/ws/jobs/%s", m->job_id);
+		snprintf(buf, len, "/ws/jobs/%s?encoding=%s", m->job_id,
+		    net->opt->encoding);
 }
 
 static void
@@ -335,6 +337,8 @@ subscribe_request(void)
 	json_object_object_add(r, "version", json_object_new_int(1));
 	json_object_object_add(r, "op", json_object_new_string("subscribe"));
 	json_object_object_add(r, "id", json_object_new_string(m->job_id));
+	json_object_object_add(r, "encoding",
+	    json_object_new_string(net->opt->encoding));
 	if (net->opt->token != NULL)
 		json_object_object_add(r, "token",
 		    json_object_new_string(net->opt->token));

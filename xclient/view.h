@@ -55,6 +55,7 @@ struct options {
 	const char	*job;
 	const char	*token;
 	const char	*create;	/* ZxYxX */
+	const char	*encoding;	/* of previews: "deflate" or "base64" */
 	double		 duration_s;
 	int		 headless;
 	long		 frames;	/* exit after this many previews */

@@ -238,7 +238,7 @@ test_create(void)
 	CU_ASSERT_FATAL(job != NULL);
 	CU_ASSERT_EQUAL(job->seq, 2);
 	CU_ASSERT_EQUAL(job->previews, 1);
-	CU_ASSERT_PTR_NOT_NULL(job->latest_preview);
+	CU_ASSERT_PTR_NOT_NULL(job->latest_preview[MSG_ENC_BASE64]);
 	CU_ASSERT_EQUAL(type_at(job, 1), MSG_PROGRESS);
 	CU_ASSERT_EQUAL(type_at(job, 2), MSG_PREVIEW);
 	CU_ASSERT_EQUAL(reg->njobs, 1);
@@ -251,7 +251,7 @@ test_create(void)
 	CU_ASSERT(job->spec.has_seed);
 	CU_ASSERT(job->spec.seed >= 0 && job->spec.seed <= JOBSPEC_SEED_MAX);
 	CU_ASSERT_EQUAL(job->seq, 0);
-	CU_ASSERT_PTR_NULL(job->latest_preview);
+	CU_ASSERT_PTR_NULL(job->latest_preview[MSG_ENC_BASE64]);
 	CU_ASSERT_EQUAL(job->state, JOB_RUNNING);
 	CU_ASSERT_EQUAL(reg->nrunning, 2);
 	teardown();
@@ -598,7 +598,24 @@ test_subscribe(void)
 	CU_ASSERT_PTR_EQUAL(res.subscribe, job);
 	CU_ASSERT_FALSE(res.has_since);
 	CU_ASSERT_STRING_EQUAL(res.epoch, "");
+	CU_ASSERT_EQUAL(res.encoding, MSG_ENC_BASE64);
 	json_object_put(reply);
+
+	snprintf(line, sizeof(line), "{\"version\":1,\"op\":\"subscribe\","
+	    "\"id\":\"%s\",\"encoding\":\"deflate\"}", job->id);
+	reply = ops_handle(reg, line, strlen(line), &res);
+	CU_ASSERT_PTR_EQUAL(res.subscribe, job);
+	CU_ASSERT_EQUAL(res.encoding, MSG_ENC_DEFLATE);
+	json_object_put(reply);
+	expect_error(call("{\"version\":1,\"op\":\"subscribe\",\"id\":"
+	    "\"%s\",\"encoding\":\"deflate+base64\"}", job->id),
+	    "bad_request", "\"encoding\"");
+	expect_error(call("{\"version\":1,\"op\":\"subscribe\",\"id\":"
+	    "\"%s\",\"encoding\":1}", job->id), "bad_request",
+	    "\"encoding\"");
+	expect_error(call("{\"version\":1,\"op\":\"subscribe\",\"id\":"
+	    "\"%s\",\"encoding\":\"deflate\\u0000\"}", job->id),
+	    "bad_request", "\"encoding\"");
 
 	expect_error(call("{\"version\":1,\"op\":\"subscribe\",\"id\":"
 	    "\"%s\",\"since\":-1}", job->id), "bad_request", "\"since\"");
@@ -693,7 +710,8 @@ test_publish(void)
 	expect_error(publish(ext, msg), "bad_message", "preview shape");
 	CU_ASSERT_EQUAL(ext->previews, 1);
 	CU_ASSERT_EQUAL(b64_encode(b64, mask, 8), 12);	/* for the next */
-	CU_ASSERT_PTR_EQUAL(ext->latest_preview, ring_get(&ext->ring, 3));
+	CU_ASSERT_PTR_EQUAL(ext->latest_preview[MSG_ENC_BASE64],
+	    ring_get(&ext->ring, 3));
 
 	expect_error(publish(ext, "{\"type\":\"status\",\"state\":\"running\","
 	    "\"progress\":0,\"shape\":[2,2,2],\"epoch\":\"e\","
@@ -784,7 +802,123 @@ test_stats(void)
 	CU_ASSERT_EQUAL(num(s, "bytes_sent"), 0);
 	CU_ASSERT_EQUAL(num(s, "previews_skipped"), 0);
 	CU_ASSERT_EQUAL(num(s, "slow_closed"), 0);
+	/* a's one preview, with nobody watching: base64 alone. */
+	CU_ASSERT_EQUAL(num(s, "encodes_base64"), 1);
+	CU_ASSERT_EQUAL(num(s, "encodes_deflate"), 0);
 	json_object_put(reply);
+	teardown();
+}
+
+/* A preview through publish; the ring's slot for it by encoding. */
+static void
+publish_preview(struct job *job, struct msgbuf *got[MSG_NENC])
+{
+	struct json_object *reply;
+	int e;
+
+	/* The bytes 0 1 0 1 0 1 0 1 of the job's 2x2x2 preview. */
+	reply = publish(job, "{\"type\":\"preview\",\"scale\":1,"
+	    "\"shape\":[2,2,2],\"dtype\":\"uint8\",\"encoding\":\"base64\","
+	    "\"payload\":\"AAEAAQABAAE=\"}");
+	ok_member(reply, "seq");
+	json_object_put(reply);
+	for (e = 0; e < MSG_NENC; e++)
+		got[e] = ring_get_enc(&job->ring, job->seq, e);
+}
+
+/*
+ * A preview is encoded in each encoding a subscriber uses and in no
+ * other; base64 alone while nobody watches.  Other messages are one
+ * buffer for every encoding.
+ */
+static void
+test_emit_encodings(void)
+{
+	struct msgbuf *got[MSG_NENC];
+	struct job *job;
+	struct msg m;
+	const char *errstr;
+
+	setup(10, 10, 3600);
+	job = create_external();
+	publish_preview(job, got);
+	CU_ASSERT_PTR_NOT_NULL(got[MSG_ENC_BASE64]);
+	CU_ASSERT_PTR_NULL(got[MSG_ENC_DEFLATE]);
+	CU_ASSERT_PTR_EQUAL(job->latest_preview[MSG_ENC_BASE64],
+	    got[MSG_ENC_BASE64]);
+	CU_ASSERT_PTR_NULL(job->latest_preview[MSG_ENC_DEFLATE]);
+
+	/* Only deflate subscribers (counted as sub_attach() does). */
+	job->nsubs = job->nsubs_enc[MSG_ENC_DEFLATE] = 2;
+	publish_preview(job, got);
+	CU_ASSERT_PTR_NULL(got[MSG_ENC_BASE64]);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(got[MSG_ENC_DEFLATE]);
+	CU_ASSERT(strstr((const char *)got[MSG_ENC_DEFLATE]->json,
+	    "\"encoding\":\"deflate+base64\",\"length\":8,") != NULL);
+	CU_ASSERT_EQUAL(msg_decode((const char *)got[MSG_ENC_DEFLATE]->json,
+	    got[MSG_ENC_DEFLATE]->len, &m, &errstr), 0);
+	CU_ASSERT(m.payload_len == 8 &&
+	    memcmp(m.payload, "\0\1\0\1\0\1\0\1", 8) == 0);
+	CU_ASSERT_EQUAL(m.seq, job->seq);
+	msg_clear(&m);
+
+	/* Both. */
+	job->nsubs = 3;
+	job->nsubs_enc[MSG_ENC_BASE64] = 1;
+	publish_preview(job, got);
+	CU_ASSERT_PTR_NOT_NULL(got[MSG_ENC_BASE64]);
+	CU_ASSERT_PTR_NOT_NULL(got[MSG_ENC_DEFLATE]);
+	CU_ASSERT(got[MSG_ENC_BASE64] != got[MSG_ENC_DEFLATE]);
+	CU_ASSERT_EQUAL(reg->stats.encodes[MSG_ENC_BASE64], 2);
+	CU_ASSERT_EQUAL(reg->stats.encodes[MSG_ENC_DEFLATE], 2);
+
+	/* A progress is shared: one buffer, counted once in the ring. */
+	publish_ok(job, "{\"type\":\"progress\",\"progress\":5,"
+	    "\"state\":\"running\"}", job->seq + 1);
+	CU_ASSERT_PTR_NOT_NULL(ring_get_enc(&job->ring, job->seq,
+	    MSG_ENC_BASE64));
+	CU_ASSERT_PTR_EQUAL(ring_get_enc(&job->ring, job->seq,
+	    MSG_ENC_BASE64), ring_get_enc(&job->ring, job->seq,
+	    MSG_ENC_DEFLATE));
+	job->nsubs = job->nsubs_enc[MSG_ENC_BASE64] =
+	    job->nsubs_enc[MSG_ENC_DEFLATE] = 0;
+	teardown();
+}
+
+/* The latest preview in another encoding keeps seq, ts_us and payload. */
+static void
+test_reencode(void)
+{
+	struct msgbuf *got[MSG_NENC], *z;
+	struct msg a, b;
+	const char *errstr;
+	struct job *job;
+
+	setup(10, 10, 3600);
+	job = create_external();
+	publish_preview(job, got);
+	z = msgbuf_reencode(got[MSG_ENC_BASE64], MSG_ENC_DEFLATE, &errstr);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(z);
+	CU_ASSERT_EQUAL(z->seq, got[MSG_ENC_BASE64]->seq);
+	CU_ASSERT_EQUAL(z->preview_no, got[MSG_ENC_BASE64]->preview_no);
+	CU_ASSERT_EQUAL(z->type, MSG_PREVIEW);
+	CU_ASSERT_EQUAL(msg_decode((const char *)z->json, z->len, &a,
+	    &errstr), 0);
+	CU_ASSERT_EQUAL(msg_decode((const char *)got[MSG_ENC_BASE64]->json,
+	    got[MSG_ENC_BASE64]->len, &b, &errstr), 0);
+	CU_ASSERT_EQUAL(a.encoding, MSG_ENC_DEFLATE);
+	CU_ASSERT_EQUAL(a.ts_us, b.ts_us);
+	CU_ASSERT(a.payload_len == b.payload_len &&
+	    memcmp(a.payload, b.payload, a.payload_len) == 0);
+	msg_clear(&a);
+	msg_clear(&b);
+	msgbuf_unref(z);
+
+	/* Only previews have encodings. */
+	publish_ok(job, "{\"type\":\"progress\",\"progress\":5,"
+	    "\"state\":\"running\"}", job->seq + 1);
+	CU_ASSERT_PTR_NULL(msgbuf_reencode(ring_get(&job->ring, job->seq),
+	    MSG_ENC_DEFLATE, &errstr));
 	teardown();
 }
 
@@ -921,6 +1055,8 @@ test_max_finished(void)
 
 static CU_TestInfo cases[] = {
 	{ "create", test_create },
+	{ "previews encoded per encoding in use", test_emit_encodings },
+	{ "the latest preview encoded again", test_reencode },
 	{ "create with an invalid job", test_create_invalid },
 	{ "get, tokens, ids", test_get },
 	{ "list: newest first, limit", test_list },

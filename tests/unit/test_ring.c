@@ -73,14 +73,14 @@ release(struct ring *r)
  * returns NULL: the number of messages, their seqs in seqs.
  */
 static size_t
-walk(const struct ring *r, int64_t after, int64_t replay_until,
-    int64_t *seqs)
+walk_enc(const struct ring *r, int64_t after, int64_t replay_until,
+    enum msg_encoding enc, int64_t *seqs)
 {
 	struct msgbuf *b;
 	size_t n;
 
 	for (n = 0; n < WALK_MAX; n++) {
-		if ((b = ring_next(r, after, replay_until)) == NULL)
+		if ((b = ring_next(r, after, replay_until, enc)) == NULL)
 			break;
 		seqs[n] = b->seq;
 		after = b->seq;
@@ -88,16 +88,102 @@ walk(const struct ring *r, int64_t after, int64_t replay_until,
 	return n;
 }
 
-/* 1 when walk() gives exactly want (nwant seqs). */
+/* 1 when walk_enc() gives exactly want (nwant seqs). */
 static int
-walk_is(const struct ring *r, int64_t after, int64_t replay_until,
-    const int64_t *want, size_t nwant)
+walk_enc_is(const struct ring *r, int64_t after, int64_t replay_until,
+    enum msg_encoding enc, const int64_t *want, size_t nwant)
 {
 	int64_t got[WALK_MAX];
 	size_t n;
 
-	n = walk(r, after, replay_until, got);
+	n = walk_enc(r, after, replay_until, enc, got);
 	return n == nwant && memcmp(got, want, n * sizeof(*got)) == 0;
+}
+
+/* The same for a base64 subscriber. */
+static int
+walk_is(const struct ring *r, int64_t after, int64_t replay_until,
+    const int64_t *want, size_t nwant)
+{
+	return walk_enc_is(r, after, replay_until, MSG_ENC_BASE64, want,
+	    nwant);
+}
+
+/*
+ * Pushes a preview computed in base64 (b64len bytes, 0: not computed)
+ * and in deflate (zlen bytes, 0: not); the deflate buffer goes to *z.
+ */
+static void
+push_preview_set(struct ring *r, size_t b64len, size_t zlen,
+    struct msgbuf **z)
+{
+	struct msgbuf *set[MSG_NENC] = { NULL, NULL };
+	int64_t seq = r->head + 1;
+
+	CU_ASSERT_FATAL(seq <= NBUF_MAX);
+	if (b64len > 0) {
+		set[MSG_ENC_BASE64] = msgbuf_from_json(MSG_PREVIEW, seq, json,
+		    b64len);
+		bufs[seq] = set[MSG_ENC_BASE64];
+	}
+	if (zlen > 0)
+		set[MSG_ENC_DEFLATE] = msgbuf_from_json(MSG_PREVIEW, seq, json,
+		    zlen);
+	*z = set[MSG_ENC_DEFLATE];
+	ring_push_set(r, set);
+	if (b64len == 0)
+		bufs[seq] = *z;	/* released with the others */
+	else if (*z != NULL)
+		msgbuf_unref(*z);	/* the ring's reference only */
+}
+
+/*
+ * A preview nobody used deflate for is passed over by a deflate
+ * subscriber, even when replaying; anything else is the same buffer for
+ * both, counted once.
+ */
+static void
+test_encodings(void)
+{
+	struct msgbuf *z2, *z4;
+	struct ring r;
+
+	CU_ASSERT_EQUAL_FATAL(ring_init(&r, 16, BIG), 0);
+	push(&r, MSG_PROGRESS);
+	push_preview_set(&r, 10, 0, &z2);
+	CU_ASSERT_PTR_NULL(z2);
+	push(&r, MSG_PROGRESS);
+	push_preview_set(&r, 10, 4, &z4);
+	CU_ASSERT_FATAL(z4 != NULL);
+	CU_ASSERT_EQUAL(r.bytes, 10 + 10 + 10 + 10 + 4);
+	CU_ASSERT_EQUAL(bufs[1]->refs, 2);
+	CU_ASSERT_EQUAL(z4->refs, 1);
+
+	CU_ASSERT_PTR_EQUAL(ring_get_enc(&r, 1, MSG_ENC_DEFLATE), bufs[1]);
+	CU_ASSERT_PTR_NULL(ring_get_enc(&r, 2, MSG_ENC_DEFLATE));
+	CU_ASSERT_PTR_EQUAL(ring_get_enc(&r, 4, MSG_ENC_DEFLATE), z4);
+	CU_ASSERT_PTR_EQUAL(ring_get_enc(&r, 4, MSG_ENC_BASE64), bufs[4]);
+	CU_ASSERT_PTR_NULL(ring_get_enc(&r, 4, MSG_NENC));
+
+	CU_ASSERT(walk_enc_is(&r, 0, 0, MSG_ENC_DEFLATE,
+	    (const int64_t[]){ 3, 4 }, 2));
+	CU_ASSERT_PTR_EQUAL(ring_next(&r, 3, 0, MSG_ENC_DEFLATE), z4);
+	CU_ASSERT(walk_enc_is(&r, 0, r.head, MSG_ENC_DEFLATE,
+	    (const int64_t[]){ 1, 3, 4 }, 3));
+	CU_ASSERT(walk_enc_is(&r, 0, r.head, MSG_ENC_BASE64,
+	    (const int64_t[]){ 1, 2, 3, 4 }, 4));
+
+	/* The newest preview lacking deflate: nothing newer to send. */
+	push_preview_set(&r, 10, 0, &z2);
+	CU_ASSERT_PTR_NULL(ring_next(&r, 4, 0, MSG_ENC_DEFLATE));
+	CU_ASSERT_PTR_EQUAL(ring_next(&r, 4, 0, MSG_ENC_BASE64), bufs[5]);
+
+	/* Only deflate computed: ring_get() still finds it. */
+	push_preview_set(&r, 0, 6, &z2);
+	CU_ASSERT_PTR_EQUAL(ring_get(&r, 6), z2);
+	CU_ASSERT_PTR_NULL(ring_next(&r, 5, 0, MSG_ENC_BASE64));
+	CU_ASSERT_EQUAL(r.bytes, 10 + 10 + 10 + 10 + 4 + 10 + 6);
+	release(&r);
 }
 
 static void
@@ -111,14 +197,14 @@ test_empty(void)
 	CU_ASSERT_EQUAL(r.bytes, 0);
 	CU_ASSERT_PTR_NULL(ring_get(&r, 0));
 	CU_ASSERT_PTR_NULL(ring_get(&r, 1));
-	CU_ASSERT_PTR_NULL(ring_next(&r, 0, 0));
-	CU_ASSERT_PTR_NULL(ring_next(&r, 0, INT64_MAX));
+	CU_ASSERT_PTR_NULL(ring_next(&r, 0, 0, MSG_ENC_BASE64));
+	CU_ASSERT_PTR_NULL(ring_next(&r, 0, INT64_MAX, MSG_ENC_BASE64));
 	release(&r);
 
 	/* A freed ring is an empty one, whatever is asked of it. */
 	CU_ASSERT_PTR_NULL(r.slots);
 	CU_ASSERT_PTR_NULL(ring_get(&r, 0));
-	CU_ASSERT_PTR_NULL(ring_next(&r, 0, 0));
+	CU_ASSERT_PTR_NULL(ring_next(&r, 0, 0, MSG_ENC_BASE64));
 }
 
 static void
@@ -247,14 +333,14 @@ test_next_up_to_date(void)
 
 	CU_ASSERT_EQUAL_FATAL(ring_init(&r, 16, BIG), 0);
 	push_ticks(&r, 1);
-	CU_ASSERT_PTR_NULL(ring_next(&r, 2, 0));
+	CU_ASSERT_PTR_NULL(ring_next(&r, 2, 0, MSG_ENC_BASE64));
 
 	/* Sent as they come, the progress is not stale yet. */
 	push(&r, MSG_PROGRESS);
-	CU_ASSERT_PTR_EQUAL(ring_next(&r, 2, 0), bufs[3]);
+	CU_ASSERT_PTR_EQUAL(ring_next(&r, 2, 0, MSG_ENC_BASE64), bufs[3]);
 	push(&r, MSG_PREVIEW);
-	CU_ASSERT_PTR_EQUAL(ring_next(&r, 3, 0), bufs[4]);
-	CU_ASSERT_PTR_NULL(ring_next(&r, 4, 0));
+	CU_ASSERT_PTR_EQUAL(ring_next(&r, 3, 0, MSG_ENC_BASE64), bufs[4]);
+	CU_ASSERT_PTR_NULL(ring_next(&r, 4, 0, MSG_ENC_BASE64));
 
 	/* Nor once the tick is complete. */
 	CU_ASSERT(walk_is(&r, 2, 0, want, 2));
@@ -269,9 +355,9 @@ test_next_slow(void)
 
 	CU_ASSERT_EQUAL_FATAL(ring_init(&r, 16, BIG), 0);
 	push_ticks(&r, 3);
-	CU_ASSERT_PTR_EQUAL(ring_next(&r, 0, 0), bufs[5]);
-	CU_ASSERT_PTR_EQUAL(ring_next(&r, 5, 0), bufs[6]);
-	CU_ASSERT_PTR_NULL(ring_next(&r, 6, 0));
+	CU_ASSERT_PTR_EQUAL(ring_next(&r, 0, 0, MSG_ENC_BASE64), bufs[5]);
+	CU_ASSERT_PTR_EQUAL(ring_next(&r, 5, 0, MSG_ENC_BASE64), bufs[6]);
+	CU_ASSERT_PTR_NULL(ring_next(&r, 6, 0, MSG_ENC_BASE64));
 	CU_ASSERT(walk_is(&r, 0, 0, want, 2));
 	CU_ASSERT(walk_is(&r, 1, 0, want, 2));
 	CU_ASSERT(walk_is(&r, 4, 0, want, 2));
@@ -312,7 +398,7 @@ test_next_terminal(void)
 		CU_ASSERT(walk_is(&r, 0, 0, want, 3));
 		CU_ASSERT(walk_is(&r, 3, 0, want + 1, 2));
 		CU_ASSERT(walk_is(&r, 4, 0, want_last, 1));
-		CU_ASSERT_PTR_NULL(ring_next(&r, 5, 0));
+		CU_ASSERT_PTR_NULL(ring_next(&r, 5, 0, MSG_ENC_BASE64));
 		release(&r);
 	}
 
@@ -386,7 +472,7 @@ test_next_behind(void)
 	CU_ASSERT_EQUAL(ring_holds_after(&r, 2), 0);
 
 	/* Jumps to the tail, where 7 and 8 are stale. */
-	CU_ASSERT_PTR_EQUAL(ring_next(&r, 2, 0), bufs[9]);
+	CU_ASSERT_PTR_EQUAL(ring_next(&r, 2, 0, MSG_ENC_BASE64), bufs[9]);
 	CU_ASSERT(walk_is(&r, 2, 0, held + 2, 2));
 	CU_ASSERT(walk_is(&r, -5, 0, held + 2, 2));
 	CU_ASSERT(walk_is(&r, 5, 0, held + 2, 2));
@@ -413,6 +499,7 @@ static CU_TestInfo cases[] = {
 	{ "next: terminal messages never skipped", test_next_terminal },
 	{ "next: replay_until", test_next_replay },
 	{ "holds_after", test_holds_after },
+	{ "previews by encoding", test_encodings },
 	{ "next: subscriber behind the tail", test_next_behind },
 	CU_TEST_INFO_NULL
 };

@@ -1,7 +1,8 @@
 /*
  * test_wsreq.c: the WebSocket handshake parsers: the job id in the path
  * (404 for another endpoint, 400 for a malformed id), the since and epoch
- * query arguments and the bearer token of the Authorization header.
+ * query arguments, the encoding a subscriber asks for and the bearer
+ * token of the Authorization header.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -245,10 +246,33 @@ test_bearer(void)
 	}
 }
 
+static void
+test_encoding(void)
+{
+	static const char *const bad[] = {
+		"", "deflate+base64", "Deflate", "base64 ", "gzip", "zlib",
+		"deflat", "base6", "deflatex"
+	};
+	enum msg_encoding enc;
+	size_t i;
+
+	enc = MSG_ENC_DEFLATE;
+	CU_ASSERT_EQUAL(wsreq_encoding("base64", &enc), 0);
+	CU_ASSERT_EQUAL(enc, MSG_ENC_BASE64);
+	CU_ASSERT_EQUAL(wsreq_encoding("deflate", &enc), 0);
+	CU_ASSERT_EQUAL(enc, MSG_ENC_DEFLATE);
+	for (i = 0; i < NELEM(bad); i++) {
+		enc = MSG_NENC;
+		CU_ASSERT_EQUAL(wsreq_encoding(bad[i], &enc), -1);
+		CU_ASSERT_EQUAL(enc, MSG_NENC);
+	}
+}
+
 static CU_TestInfo cases[] = {
 	{ "wsreq_path", test_path },
 	{ "wsreq_since", test_since },
 	{ "wsreq_epoch", test_epoch },
+	{ "wsreq_encoding", test_encoding },
 	{ "id_bearer (common/id.c, read here as the handshake does)", test_bearer },
 	CU_TEST_INFO_NULL
 };
