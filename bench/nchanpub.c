@@ -1,9 +1,12 @@
 /*
- * nchanpub.c: the publisher of the nchan comparison.  On an absolute
- * schedule it builds, for channels ch0..chN-1, the progress and preview
- * messages ws-streamer's fake producer would send (common/msg.c and
- * ws-streamer/gen.c, ts_us taken at publish time) and POSTs each to
- * nchan's /pub/<channel> over one kept-alive HTTP/1.1 connection.
+ * nchanpub.c: the publisher of the nchan comparison.  For channels
+ * ch0..chN-1 it builds the progress and preview messages ws-streamer's
+ * fake producer would send (common/msg.c and ws-streamer/gen.c, ts_us
+ * taken at publish time) and POSTs each to nchan's /pub/<channel> over
+ * one kept-alive HTTP/1.1 connection.  Each channel ticks on its own
+ * absolute schedule, like a job: channel i's tick k is due at start +
+ * (k + i / N) / hz, so the channels' phases spread over a period and
+ * no channel waits behind the others.
  */
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -49,15 +52,21 @@ struct opts {
 	uint64_t	 seed;
 };
 
+/* Milliseconds, one sample per channel tick. */
+struct samples {
+	double		*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
 struct stats {
-	uint64_t	 ticks;
-	uint64_t	 skipped_ticks;	/* the schedule was missed */
+	uint64_t	 ticks;		/* channel ticks published */
+	uint64_t	 skipped;	/* channel ticks dropped: a period late */
 	uint64_t	 messages;
 	uint64_t	 bytes;		/* message bodies */
 	uint64_t	 reconnects;
-	double		*tick_ms;	/* publishing time of each tick */
-	size_t		 ntick_ms;
-	size_t		 cap;
+	struct samples	 late;		/* start after the due time */
+	struct samples	 busy;		/* publishing both messages */
 };
 
 struct conn {
@@ -402,40 +411,37 @@ progress_at(double elapsed, double duration)
 	return p > 100 ? 100 : (int)p;
 }
 
+/* Channel i's progress and preview of tick number tick. */
 static int
 publish_tick(struct conn *c, struct stats *st, const struct opts *o,
-    struct channel *chans, uint64_t tick, uint8_t *mask)
+    struct channel *ch, int i, uint64_t tick, uint8_t *mask)
 {
 	double elapsed = tick / o->hz;
 	struct gen_params gp;
 	struct msg m;
-	int i, progress = progress_at(elapsed, o->duration);
+	int progress = progress_at(elapsed, o->duration);
 
-	for (i = 0; i < o->channels && !stop; i++) {
-		memset(&m, 0, sizeof(m));
-		m.type = MSG_PROGRESS;
-		m.state = JOB_RUNNING;
-		m.progress = progress;
-		m.has_eta = 1;
-		m.eta_s = elapsed < o->duration ? o->duration - elapsed : 0;
-		if (emit(c, st, i, &chans[i], &m) == -1)
-			return -1;
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_PROGRESS;
+	m.state = JOB_RUNNING;
+	m.progress = progress;
+	m.has_eta = 1;
+	m.eta_s = elapsed < o->duration ? o->duration - elapsed : 0;
+	if (emit(c, st, i, ch, &m) == -1)
+		return -1;
 
-		gp.seed = chans[i].seed;
-		memcpy(gp.shape, o->size, sizeof(gp.shape));
-		gp.continuous = 0;
-		gen_mask(&gp, tick, progress, mask);
-		memset(&m, 0, sizeof(m));
-		m.type = MSG_PREVIEW;
-		m.scale = o->scale;
-		memcpy(m.shape, o->size, sizeof(m.shape));
-		m.encoding = MSG_ENC_BASE64;
-		m.payload = mask;
-		m.payload_len = (size_t)msg_shape_voxels(o->size);
-		if (emit(c, st, i, &chans[i], &m) == -1)
-			return -1;
-	}
-	return 0;
+	gp.seed = ch->seed;
+	memcpy(gp.shape, o->size, sizeof(gp.shape));
+	gp.continuous = 0;
+	gen_mask(&gp, tick, progress, mask);
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_PREVIEW;
+	m.scale = o->scale;
+	memcpy(m.shape, o->size, sizeof(m.shape));
+	m.encoding = MSG_ENC_BASE64;
+	m.payload = mask;
+	m.payload_len = (size_t)msg_shape_voxels(o->size);
+	return emit(c, st, i, ch, &m);
 }
 
 static int
@@ -469,19 +475,19 @@ sleep_until(int64_t mono_us)
 }
 
 static void
-record_tick(struct stats *st, double ms)
+record(struct samples *sa, double ms)
 {
 	double *n;
 
-	if (st->ntick_ms == st->cap) {
-		st->cap = st->cap ? st->cap * 2 : 256;
-		if ((n = realloc(st->tick_ms, st->cap * sizeof(*n))) == NULL) {
-			st->cap = st->ntick_ms;
+	if (sa->n == sa->cap) {
+		sa->cap = sa->cap ? sa->cap * 2 : 256;
+		if ((n = realloc(sa->v, sa->cap * sizeof(*n))) == NULL) {
+			sa->cap = sa->n;
 			return;
 		}
-		st->tick_ms = n;
+		sa->v = n;
 	}
-	st->tick_ms[st->ntick_ms++] = ms;
+	sa->v[sa->n++] = ms;
 }
 
 static int
@@ -492,30 +498,49 @@ cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* One JSON line on stderr: how busy the publisher itself was. */
+/* Sorts sa and prints its p50, p99 and max as a JSON object. */
 static void
-summary(const struct opts *o, const struct stats *st, int failed)
+print_samples(const char *name, struct samples *sa)
 {
 	double p50 = 0, p99 = 0, max = 0;
-	size_t n = st->ntick_ms;
 
-	if (n > 0) {
-		qsort(st->tick_ms, n, sizeof(double), cmp_double);
-		p50 = st->tick_ms[n / 2];
-		p99 = st->tick_ms[(size_t)ceil(n * 0.99) - 1];
-		max = st->tick_ms[n - 1];
+	if (sa->n > 0) {
+		qsort(sa->v, sa->n, sizeof(double), cmp_double);
+		p50 = sa->v[sa->n / 2];
+		p99 = sa->v[(size_t)ceil(sa->n * 0.99) - 1];
+		max = sa->v[sa->n - 1];
 	}
+	fprintf(stderr, "\"%s\":{\"p50\":%.3f,\"p99\":%.3f,\"max\":%.3f}",
+	    name, p50, p99, max);
+}
+
+/*
+ * One JSON line on stderr: whether the publisher kept its schedule
+ * (late_ms: how long after its due time a channel tick started) and how
+ * long a channel tick took (busy_ms).
+ */
+static void
+summary(const struct opts *o, struct stats *st, int failed)
+{
 	fprintf(stderr, "{\"nchanpub\":{\"channels\":%d,\"hz\":%g,"
-	    "\"preview\":[%u,%u,%u],\"ticks\":%llu,\"skipped_ticks\":%llu,"
-	    "\"messages\":%llu,\"bytes\":%llu,\"reconnects\":%llu,"
-	    "\"tick_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"max\":%.3f},"
-	    "\"period_ms\":%.3f,\"failed\":%s}}\n", o->channels, o->hz,
-	    o->size[0], o->size[1], o->size[2],
-	    (unsigned long long)st->ticks,
-	    (unsigned long long)st->skipped_ticks,
+	    "\"preview\":[%u,%u,%u],\"ticks\":%llu,\"skipped\":%llu,"
+	    "\"messages\":%llu,\"bytes\":%llu,\"reconnects\":%llu,",
+	    o->channels, o->hz, o->size[0], o->size[1], o->size[2],
+	    (unsigned long long)st->ticks, (unsigned long long)st->skipped,
 	    (unsigned long long)st->messages, (unsigned long long)st->bytes,
-	    (unsigned long long)st->reconnects, p50, p99, max, 1000.0 / o->hz,
-	    failed ? "true" : "false");
+	    (unsigned long long)st->reconnects);
+	print_samples("late_ms", &st->late);
+	fputc(',', stderr);
+	print_samples("busy_ms", &st->busy);
+	fprintf(stderr, ",\"period_ms\":%.3f,\"failed\":%s}}\n",
+	    1000.0 / o->hz, failed ? "true" : "false");
+}
+
+/* Slot s is channel s % N's tick s / N. */
+static int64_t
+slot_due(const struct opts *o, int64_t start, uint64_t s)
+{
+	return start + (int64_t)llround(s * 1e6 / (o->hz * o->channels));
 }
 
 int
@@ -527,7 +552,7 @@ main(int argc, char **argv)
 	struct opts o;
 	struct conn c;
 	uint8_t *mask;
-	uint64_t tick, last;
+	uint64_t s, last, nslots;
 	int64_t start, due, t0;
 	int i, failed = 0;
 
@@ -547,7 +572,7 @@ main(int argc, char **argv)
 	}
 	for (i = 0; i < o.channels; i++) {
 		snprintf(chans[i].job_id, sizeof(chans[i].job_id),
-		    "%016llx%016x", (unsigned long long)o.seed, i);
+		    "%016llx%016x", (unsigned long long)o.seed, (unsigned)i);
 		chans[i].seed = o.seed + (uint64_t)i;
 	}
 	memset(&st, 0, sizeof(st));
@@ -556,34 +581,36 @@ main(int argc, char **argv)
 	if (conn_open(&c) == -1 || write_paths(&o) == -1)
 		return 1;
 
-	/* Tick k at start + k / hz, as the fake producer schedules. */
+	/* Ticks 0..last of every channel, as the fake producer's. */
 	last = (uint64_t)ceil(o.duration * o.hz - 1e-9);
+	nslots = (last + 1) * (uint64_t)o.channels;
 	start = now_mono_us();
-	for (tick = 0; tick <= last && !stop; ) {
+	for (s = 0; s < nslots && !stop; s++) {
+		due = slot_due(&o, start, s);
+		sleep_until(due);
+		if (stop)
+			break;
 		t0 = now_mono_us();
-		if (publish_tick(&c, &st, &o, chans, tick, mask) == -1) {
+		/* A whole period behind: drop this tick, no burst. */
+		if (s + (uint64_t)o.channels < nslots &&
+		    t0 >= slot_due(&o, start, s + (uint64_t)o.channels)) {
+			st.skipped++;
+			continue;
+		}
+		i = (int)(s % (uint64_t)o.channels);
+		if (publish_tick(&c, &st, &o, &chans[i], i,
+		    s / (uint64_t)o.channels, mask) == -1) {
 			failed = 1;
 			break;
 		}
 		st.ticks++;
-		record_tick(&st, (now_mono_us() - t0) / 1000.0);
-		tick++;
-		due = start + (int64_t)llround(tick * 1e6 / o.hz);
-		if (due < now_mono_us()) {
-			/* Behind: skip the missed ticks, no burst. */
-			uint64_t next = (uint64_t)ceil((now_mono_us() - start) *
-			    o.hz / 1e6);
-
-			st.skipped_ticks += next - tick;
-			tick = next;
-			due = start + (int64_t)llround(tick * 1e6 / o.hz);
-		}
-		if (tick <= last)
-			sleep_until(due);
+		record(&st.late, (t0 - due) / 1000.0);
+		record(&st.busy, (now_mono_us() - t0) / 1000.0);
 	}
 	summary(&o, &st, failed);
 	conn_close(&c);
-	free(st.tick_ms);
+	free(st.late.v);
+	free(st.busy.v);
 	free(chans);
 	free(mask);
 	return failed ? 1 : 0;
