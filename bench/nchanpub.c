@@ -578,8 +578,12 @@ main(int argc, char **argv)
 	memset(&st, 0, sizeof(st));
 	c.o = &o;
 	c.fd = -1;
-	if (conn_open(&c) == -1 || write_paths(&o) == -1)
+	if (conn_open(&c) == -1 || write_paths(&o) == -1) {
+		conn_close(&c);
+		free(chans);
+		free(mask);
 		return 1;
+	}
 
 	/* Ticks 0..last of every channel, as the fake producer's. */
 	last = (uint64_t)ceil(o.duration * o.hz - 1e-9);
