@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -145,15 +146,23 @@ ctlclient_call(struct ctlclient *c, struct json_object *req,
 	struct json_object *reply;
 	const char *text;
 	size_t len;
-	char *line;
+	char *buf, *line;
 	int r;
 
 	json_object_object_add(req, "version",
 	    json_object_new_int(CTLCLIENT_VERSION));
 	text = json_object_to_json_string_length(req,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-	if (send_all(c, text, len, deadline, errstr) == -1 ||
-	    send_all(c, "\n", 1, deadline, errstr) == -1)
+	/* The line and its newline in one send: one wake-up of the streamer. */
+	if ((buf = malloc(len + 1)) == NULL) {
+		*errstr = "out of memory";
+		goto fail;
+	}
+	memcpy(buf, text, len);
+	buf[len] = '\n';
+	r = send_all(c, buf, len + 1, deadline, errstr);
+	free(buf);
+	if (r == -1)
 		goto fail;
 	if ((r = read_line(c, deadline, &line, &len, errstr)) != 1) {
 		if (r == 0)

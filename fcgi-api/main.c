@@ -170,8 +170,13 @@ open_socket(const struct api_settings *set)
 
 	if (set->socket == NULL)
 		return inherited_socket();
+	/*
+	 * SOMAXCONN, as systemd's sockets have: a burst of connections
+	 * from nginx waits while every worker is busy instead of being
+	 * refused (a 502).
+	 */
 	fd = unixsock_listen(set->socket, set->socket_mode, set->socket_group,
-	    128, &errstr);
+	    SOMAXCONN, &errstr);
 	if (fd == -1) {
 		log_warn("socket \"%s\": %s", set->socket, errstr);
 		exit(DAEMON_EXIT_CANTCREAT);

@@ -235,6 +235,14 @@ worker_main(void *arg)
 		}
 		atomic_store(&w->busy, 1);
 		serve(w, &r);
+		/*
+		 * Detached, the connection is simply closed: otherwise
+		 * libfcgi shuts down its write side and waits for nginx
+		 * to close first, holding this worker for a round trip
+		 * through nginx's event loop.  Finish_r has read the
+		 * request's input to its end, so nothing is lost.
+		 */
+		FCGX_Detach(&r);
 		FCGX_Finish_r(&r);
 		atomic_store(&w->busy, 0);
 	}
