@@ -1,10 +1,9 @@
 /*
  * encode.c: the encode benchmark.  For generated previews of a few sizes
  * it times memcpy, base64 (common/b64.c), zlib (levels 1 and 6, with a
- * kept stream and one-shot) + base64, and the whole preview message
- * (common/msg.c), and prints GB/s of raw preview bytes and the bytes
- * each encoding sends per preview.  zlib is called directly, so this
- * does not depend on how msg.c will offer deflate+base64.
+ * kept stream and one-shot) + base64, and the whole preview message in
+ * both encodings as the streamer writes it (common/msg.c), and prints
+ * GB/s of raw preview bytes and the bytes each sends per preview.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -134,14 +133,18 @@ op_compress2_1(struct bufs *b)
 	return oneshot_base64(b, 1);
 }
 
-/* The whole preview message as the streamer encodes it. */
+/*
+ * The whole preview message as the streamer encodes it for its ring
+ * (msg_encode_room(), the direct writer, with room for the frame header
+ * before and the control channel's newline after).
+ */
 static size_t
-op_message(struct bufs *b)
+message(struct bufs *b, enum msg_encoding enc)
 {
 	const char *errstr;
 	struct msg m;
 	size_t len;
-	char *json;
+	char *block;
 
 	memset(&m, 0, sizeof(m));
 	m.type = MSG_PREVIEW;
@@ -150,16 +153,28 @@ op_message(struct bufs *b)
 	m.ts_us = now_wall_us();
 	m.scale = 1;
 	memcpy(m.shape, b->shape, sizeof(m.shape));
-	m.encoding = MSG_ENC_BASE64;
+	m.encoding = enc;
 	m.payload = b->raw;
 	m.payload_len = b->n;
-	if ((json = msg_encode(&m, &len, &errstr)) == NULL) {
-		fprintf(stderr, "encode: msg_encode: %s\n", errstr);
+	if ((block = msg_encode_room(&m, 16, 1, &len, &errstr)) == NULL) {
+		fprintf(stderr, "encode: msg_encode_room: %s\n", errstr);
 		exit(1);
 	}
-	sink ^= (uint8_t)json[len / 2];
-	free(json);
+	sink ^= (uint8_t)block[16 + len / 2];
+	free(block);
 	return len;
+}
+
+static size_t
+op_message(struct bufs *b)
+{
+	return message(b, MSG_ENC_BASE64);
+}
+
+static size_t
+op_message_deflate(struct bufs *b)
+{
+	return message(b, MSG_ENC_DEFLATE);
 }
 
 static double
@@ -285,7 +300,8 @@ main(int argc, char **argv)
 		{ "deflate1_base64", op_deflate1 },
 		{ "deflate6_base64", op_deflate6 },
 		{ "compress2_1_base64", op_compress2_1 },
-		{ "message", op_message },
+		{ "message_base64", op_message },
+		{ "message_deflate", op_message_deflate },
 	};
 	uint32_t sizes[MAX_SIZES] = { 16, 64, 128 };
 	struct result r[sizeof(ops) / sizeof(ops[0])];
@@ -310,8 +326,8 @@ main(int argc, char **argv)
 	    "ws-streamer/gen.c); bytes: what one preview becomes\n");
 	printf("deflateN: zlib level N (6 is Z_DEFAULT_COMPRESSION) on a "
 	    "kept, reset stream, then base64;\ncompress2_1: level 1 with "
-	    "zlib's one-shot compress2(); message: the whole JSON preview "
-	    "(msg_encode)\n");
+	    "zlib's one-shot compress2(); message_*: the whole JSON preview "
+	    "as the\nstreamer writes it (msg_encode_room)\n");
 	printf("%-12s %-18s %9s %10s %10s\n", "preview", "operation", "GB/s",
 	    "us/preview", "bytes");
 	for (i = 0; i < nsizes; i++) {
