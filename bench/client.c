@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #define ANSWER_MAX	4096
 #define READ_BUF	(256u << 10)
 #define EVENTS		512
+#define CTL_EVENT	UINT64_MAX	/* epoll's mark of the control pipe */
 
 enum cstate {
 	C_IDLE,		/* not started */
@@ -52,6 +54,10 @@ struct loop {
 	int			 inflight;
 	int			 ep;
 	int			 in_window;
+	int			 ready_sent;
+	int64_t			 t0_us;		/* the window, once the parent */
+	int64_t			 t1_us;		/* has said; INT64_MAX until */
+	int64_t			 end_us;
 	int64_t			 period_us;
 	int			 warned;
 	unsigned char		 buf[READ_BUF];
@@ -198,12 +204,11 @@ static void
 preview(struct loop *l, struct conn *c, int64_t ts, const char *enc,
     uint64_t len)
 {
-	const struct lg_plan *p = l->plan;
 	struct lg_stats *st = l->st;
 	int64_t now = now_wall_us(), d;
 	uint64_t sec;
 
-	if (!c->counted || ts < p->t0_us || ts >= p->t1_us) {
+	if (!c->counted || ts < l->t0_us || ts >= l->t1_us) {
 		c->last_us = 0;
 		return;
 	}
@@ -214,10 +219,10 @@ preview(struct loop *l, struct conn *c, int64_t ts, const char *enc,
 		st->encoding_other++;
 	st->previews++;
 	st->preview_bytes += len;
-	if (now >= p->t1_us)
+	if (now >= l->t1_us)
 		st->late++;
 	hist_add(&st->latency, now - ts);
-	sec = (uint64_t)(ts - p->t0_us) / 1000000;
+	sec = (uint64_t)(ts - l->t0_us) / 1000000;
 	if (sec < st->seconds)
 		st->per_second[sec]++;
 	if (c->last_us != 0) {
@@ -414,14 +419,58 @@ finish(struct loop *l)
 static int
 timeout_ms(const struct loop *l, int64_t now)
 {
-	int64_t due = l->in_window ? l->plan->end_us : l->plan->t0_us;
+	int64_t due = l->in_window ? l->end_us : l->t0_us;
 
+	if (due == INT64_MAX)
+		return -1;
 	if (due <= now)
 		return 0;
 	return (int)((due - now + 999) / 1000);
 }
 
-/* Runs until plan->end_us; fills st.  0, or -1 if it could not start. */
+/* Every connection has opened or failed: the parent may start. */
+static void
+ramp_done(struct loop *l)
+{
+	if (l->ready_sent || l->next < l->plan->nconns || l->inflight > 0)
+		return;
+	l->ready_sent = 1;
+	if (write(l->plan->report_fd, "ready\n", 6) != 6)
+		warn_once(l, "report", strerror(errno));
+}
+
+/* The parent's "t0 t1 end" (wall clock, us); -1 if it is gone. */
+static int
+read_window(struct loop *l)
+{
+	char buf[128];
+	long long t0, t1, end;
+	ssize_t n;
+
+	n = read(l->plan->ctl_fd, buf, sizeof(buf) - 1);
+	if (n == -1 && errno == EINTR)
+		return 0;
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	if (sscanf(buf, "%lld %lld %lld", &t0, &t1, &end) != 3 ||
+	    !(t0 <= t1 && t1 <= end))
+		return -1;
+	l->t0_us = t0;
+	l->t1_us = t1;
+	l->end_us = end;
+	l->st->seconds = (uint32_t)((t1 - t0 + 999999) / 1000000);
+	if (l->st->seconds > LG_SECONDS_MAX)
+		l->st->seconds = LG_SECONDS_MAX;
+	epoll_ctl(l->ep, EPOLL_CTL_DEL, l->plan->ctl_fd, NULL);
+	return 0;
+}
+
+/*
+ * Opens the connections, says "ready" on the report pipe once all have
+ * opened or failed, takes the window from the parent's control pipe,
+ * and runs until its end; fills st.  0, or -1 if it could not start.
+ */
 int
 client_run(const struct lg_plan *plan, struct lg_stats *st)
 {
@@ -437,18 +486,20 @@ client_run(const struct lg_plan *plan, struct lg_stats *st)
 		free(l);
 		return -1;
 	}
-	if ((l->ep = epoll_create1(EPOLL_CLOEXEC)) == -1) {
+	memset(ev, 0, sizeof(ev));
+	ev[0].events = EPOLLIN;
+	ev[0].data.u64 = CTL_EVENT;
+	if ((l->ep = epoll_create1(EPOLL_CLOEXEC)) == -1 ||
+	    epoll_ctl(l->ep, EPOLL_CTL_ADD, plan->ctl_fd, &ev[0]) == -1) {
 		free(l->conns);
 		free(l);
 		return -1;
 	}
 	l->plan = plan;
 	l->st = st;
+	l->t0_us = l->t1_us = l->end_us = INT64_MAX;
 	l->period_us = (int64_t)(1e6 / plan->hz);
 	st->requested = plan->nconns;
-	st->seconds = (uint32_t)((plan->t1_us - plan->t0_us + 999999) / 1000000);
-	if (st->seconds > LG_SECONDS_MAX)
-		st->seconds = LG_SECONDS_MAX;
 	for (i = 0; i < plan->nconns; i++) {
 		g = plan->first + i;
 		l->conns[i].fd = -1;
@@ -457,18 +508,24 @@ client_run(const struct lg_plan *plan, struct lg_stats *st)
 	}
 	for (;;) {
 		now = now_wall_us();
-		if (now >= plan->end_us)
+		if (now >= l->end_us)
 			break;
-		if (!l->in_window && now >= plan->t0_us)
+		if (!l->in_window && now >= l->t0_us)
 			begin_window(l);
 		while (l->next < plan->nconns && l->inflight < plan->inflight &&
-		    now < plan->t1_us)
+		    now < l->t1_us)
 			start(l, &l->conns[l->next++]);
+		ramp_done(l);
 		n = epoll_wait(l->ep, ev, EVENTS, timeout_ms(l, now));
 		if (n == -1 && errno != EINTR)
 			break;
-		for (k = 0; k < n; k++)
-			dispatch(l, &l->conns[ev[k].data.u64], ev[k].events);
+		for (k = 0; k < n; k++) {
+			if (ev[k].data.u64 != CTL_EVENT)
+				dispatch(l, &l->conns[ev[k].data.u64],
+				    ev[k].events);
+			else if (read_window(l) == -1)
+				l->end_us = 0;	/* the parent is gone */
+		}
 	}
 	finish(l);
 	close(l->ep);

@@ -36,7 +36,8 @@ struct options {
 	long		 sources;
 	long		 inflight;
 	long		 duration_s;
-	double		 warmup_s;
+	double		 warmup_s;	/* at most */
+	double		 settle_s;
 	double		 grace_s;
 	double		 hz;
 	int		 json;
@@ -46,7 +47,9 @@ struct options {
 
 struct child {
 	pid_t		 pid;
-	int		 fd;
+	int		 fd;		/* its report */
+	int		 ctl;		/* the window, to it */
+	int		 ready;
 	char		*buf;
 	size_t		 len;
 	size_t		 cap;
@@ -60,9 +63,10 @@ usage(const char *why)
 	fprintf(stderr, "usage: loadgen --port port --paths file --conns n "
 	    "[--host addr] [--procs p]\n"
 	    "               [--sources k] [--duration s] [--warmup s] "
-	    "[--grace s] [--hz f]\n"
-	    "               [--inflight n] [--watch name:pid[,pid...]] "
-	    "[--json]\n");
+	    "[--settle s]\n"
+	    "               [--grace s] [--hz f]"
+	    " [--inflight n] [--watch name:pid[,pid...]]\n"
+	    "               [--json]\n");
 	exit(2);
 }
 
@@ -113,6 +117,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "duration", required_argument, NULL, 'd' },
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "grace", required_argument, NULL, 'g' },
+		{ "settle", required_argument, NULL, 's' },
 		{ "hz", required_argument, NULL, 'z' },
 		{ "watch", required_argument, NULL, 'W' },
 		{ "json", no_argument, NULL, 'j' },
@@ -125,7 +130,8 @@ parse_options(int argc, char **argv, struct options *o)
 	o->host = "127.0.0.1";
 	o->inflight = 64;
 	o->duration_s = 10;
-	o->warmup_s = 5;
+	o->warmup_s = 30;
+	o->settle_s = 2;
 	o->grace_s = 2;
 	o->hz = 1;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -146,6 +152,7 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'w': o->warmup_s = real(optarg, "--warmup", 0, 600); break;
 		case 'g': o->grace_s = real(optarg, "--grace", 0, 60); break;
+		case 's': o->settle_s = real(optarg, "--settle", 0, 60); break;
 		case 'z': o->hz = real(optarg, "--hz", 0.1, 30); break;
 		case 'W':
 			if (o->nwatch == LG_WATCH_MAX)
@@ -249,26 +256,40 @@ run_child(const struct lg_plan *plan, int fd)
 	_exit(stats_write(fd, st) == 0 ? 0 : 1);
 }
 
+/*
+ * Forks child i with two pipes: its report to us, and the window from
+ * us.  It keeps none of its elder siblings' pipes.
+ */
 static void
-spawn(struct child *ch, const struct lg_plan *plan)
+spawn(struct child *kids, long i, struct lg_plan *plan)
 {
-	int fds[2];
+	int rep[2], ctl[2];
+	long k;
 
-	if (pipe(fds) == -1) {
+	if (pipe(rep) == -1 || pipe(ctl) == -1) {
 		perror("loadgen: pipe");
 		exit(1);
 	}
 	fflush(NULL);
-	if ((ch->pid = fork()) == -1) {
+	if ((kids[i].pid = fork()) == -1) {
 		perror("loadgen: fork");
 		exit(1);
 	}
-	if (ch->pid == 0) {
-		close(fds[0]);
-		run_child(plan, fds[1]);
+	if (kids[i].pid == 0) {
+		for (k = 0; k < i; k++) {
+			close(kids[k].fd);
+			close(kids[k].ctl);
+		}
+		close(rep[0]);
+		close(ctl[1]);
+		plan->report_fd = rep[1];
+		plan->ctl_fd = ctl[0];
+		run_child(plan, rep[1]);
 	}
-	close(fds[1]);
-	ch->fd = fds[0];
+	close(rep[1]);
+	close(ctl[0]);
+	kids[i].fd = rep[0];
+	kids[i].ctl = ctl[1];
 }
 
 /* Reads what is there from a child's pipe; closes it at EOF. */
@@ -296,23 +317,75 @@ drain(struct child *ch)
 	}
 }
 
-/* Collects the reports, sampling the watched processes at t0 and t1. */
-static void
-collect(struct options *o, struct child *kids, long nkids,
-    const struct lg_plan *plan)
+struct window {
+	int64_t		 start_us;
+	int64_t		 t0_us;		/* 0 until the ramp is done */
+	int64_t		 t1_us;
+	int64_t		 end_us;
+	int		 ramp_done;	/* every child said "ready" */
+};
+
+/* A child's report begins with "ready" once its ramp is done. */
+static int
+took_ready(struct child *ch)
 {
-	struct pollfd pfd[LG_PROCS_MAX];
-	int sampled = 0, open, timeout, w;
-	int64_t now, due;
+	if (ch->ready || ch->len < 6 || memcmp(ch->buf, "ready\n", 6) != 0)
+		return 0;
+	ch->ready = 1;
+	memmove(ch->buf, ch->buf + 6, ch->len - 6);
+	ch->len -= 6;
+	return 1;
+}
+
+/* Sets the window from now and sends it to every child. */
+static void
+open_window(const struct options *o, struct child *kids, long nkids,
+    struct window *w, int64_t now)
+{
+	char msg[128];
+	int len;
 	long i;
 
+	w->t0_us = now + (int64_t)(o->settle_s * 1e6);
+	w->t1_us = w->t0_us + o->duration_s * 1000000;
+	w->end_us = w->t1_us + (int64_t)(o->grace_s * 1e6);
+	len = snprintf(msg, sizeof(msg), "%lld %lld %lld\n",
+	    (long long)w->t0_us, (long long)w->t1_us, (long long)w->end_us);
+	for (i = 0; i < nkids; i++) {
+		/* A child that died is found out at waitpid. */
+		if (write(kids[i].ctl, msg, (size_t)len) != len)
+			fprintf(stderr, "loadgen: cannot reach process %d\n",
+			    (int)kids[i].pid);
+		close(kids[i].ctl);
+		kids[i].ctl = -1;
+	}
+}
+
+/*
+ * Collects the reports.  The window opens --settle seconds after every
+ * child has opened its connections, or after --warmup seconds at most;
+ * the watched processes are sampled as it opens and closes.
+ */
+static void
+collect(struct options *o, struct child *kids, long nkids, struct window *w)
+{
+	struct pollfd pfd[LG_PROCS_MAX];
+	int sampled = 0, open, ready = 0, timeout, k;
+	int64_t now, due, limit;
+	long i;
+
+	limit = w->start_us + (int64_t)(o->warmup_s * 1e6);
 	for (;;) {
 		now = now_wall_us();
-		while (sampled < 2 &&
-		    now >= (sampled == 0 ? plan->t0_us : plan->t1_us)) {
+		if (w->t0_us == 0 && (ready == nkids || now >= limit)) {
+			w->ramp_done = ready == nkids;
+			open_window(o, kids, nkids, w, now);
+		}
+		while (w->t0_us != 0 && sampled < 2 &&
+		    now >= (sampled == 0 ? w->t0_us : w->t1_us)) {
 			sampled++;
-			for (w = 0; w < o->nwatch; w++)
-				watch_sample(&o->watch[w], sampled);
+			for (k = 0; k < o->nwatch; k++)
+				watch_sample(&o->watch[k], sampled);
 		}
 		for (i = 0, open = 0; i < nkids; i++) {
 			if (kids[i].fd == -1)
@@ -324,9 +397,10 @@ collect(struct options *o, struct child *kids, long nkids,
 		if (open == 0)
 			break;
 		timeout = -1;
-		if (sampled < 2) {
-			due = sampled == 0 ? plan->t0_us : plan->t1_us;
-			timeout = (int)((due - now + 999) / 1000);
+		if (w->t0_us == 0 || sampled < 2) {
+			due = w->t0_us == 0 ? limit :
+			    sampled == 0 ? w->t0_us : w->t1_us;
+			timeout = due > now ? (int)((due - now + 999) / 1000) : 0;
 		}
 		if (poll(pfd, (nfds_t)open, timeout) == -1 && errno != EINTR) {
 			perror("loadgen: poll");
@@ -335,9 +409,10 @@ collect(struct options *o, struct child *kids, long nkids,
 		for (i = 0; i < nkids; i++) {
 			if (kids[i].fd == -1)
 				continue;
-			for (w = 0; w < open; w++)
-				if (pfd[w].fd == kids[i].fd && pfd[w].revents)
+			for (k = 0; k < open; k++)
+				if (pfd[k].fd == kids[i].fd && pfd[k].revents)
 					drain(&kids[i]);
+			ready += took_ready(&kids[i]);
 		}
 	}
 }
@@ -441,7 +516,8 @@ worst_second(const struct lg_stats *st)
 }
 
 static struct json_object *
-report(const struct options *o, const struct lg_stats *st, double cpu_s)
+report(const struct options *o, const struct lg_stats *st,
+    const struct window *w, double cpu_s)
 {
 	struct json_object *j = json_object_new_object();
 	double expected, rss_sub, cpu_msg, d = (double)o->duration_s;
@@ -470,6 +546,10 @@ report(const struct options *o, const struct lg_stats *st, double cpu_s)
 	json_object_object_add(j, "per_second_expected",
 	    jreal((double)st->counted * o->hz, 1));
 	add_int(j, "duration_s", o->duration_s);
+	json_object_object_add(j, "warmup_s",
+	    jreal((double)(w->t0_us - w->start_us) / 1e6, 1));
+	json_object_object_add(j, "ramp_done",
+	    json_object_new_boolean(w->ramp_done));
 	json_object_object_add(j, "hz", jreal(o->hz, 2));
 	json_object_object_add(j, "encoding", st->encoding[0] ?
 	    json_object_new_string(st->encoding) : NULL);
@@ -502,8 +582,8 @@ main(int argc, char **argv)
 	struct rusage ru;
 	struct lg_plan plan;
 	struct options o;
+	struct window win;
 	const char *errstr;
-	int64_t start;
 	int status, bad = 0;
 	long i;
 
@@ -519,17 +599,15 @@ main(int argc, char **argv)
 	plan.hz = o.hz;
 	for (i = 0; i < o.nwatch; i++)
 		watch_sample(&o.watch[i], 0);
-	start = now_wall_us();
-	plan.t0_us = start + (int64_t)(o.warmup_s * 1e6);
-	plan.t1_us = plan.t0_us + o.duration_s * 1000000;
-	plan.end_us = plan.t1_us + (int64_t)(o.grace_s * 1e6);
+	memset(&win, 0, sizeof(win));
+	win.start_us = now_wall_us();
 	memset(kids, 0, sizeof(kids));
 	for (i = 0; i < o.procs; i++) {
 		plan.first = (size_t)(o.conns * i / o.procs);
 		plan.nconns = (size_t)(o.conns * (i + 1) / o.procs) - plan.first;
-		spawn(&kids[i], &plan);
+		spawn(kids, i, &plan);
 	}
-	collect(&o, kids, o.procs, &plan);
+	collect(&o, kids, o.procs, &win);
 	if ((total = calloc(1, sizeof(*total))) == NULL) {
 		fprintf(stderr, "loadgen: out of memory\n");
 		return 1;
@@ -551,7 +629,7 @@ main(int argc, char **argv)
 	if (bad)
 		return 1;
 	getrusage(RUSAGE_CHILDREN, &ru);
-	j = report(&o, total, (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	j = report(&o, total, &win, (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
 	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
 	if (o.json)
 		printf("%s\n", json_object_to_json_string_ext(j,

@@ -126,9 +126,8 @@ struct lg_plan {
 	int		 sources;
 	int		 inflight;	/* handshakes under way at most */
 	double		 hz;
-	int64_t		 t0_us;		/* the measured window, wall clock */
-	int64_t		 t1_us;
-	int64_t		 end_us;	/* t1 plus the grace for late messages */
+	int		 report_fd;	/* "ready", then the report */
+	int		 ctl_fd;	/* the parent's "t0 t1 end" */
 };
 int		 client_run(const struct lg_plan *, struct lg_stats *);
 
