@@ -49,6 +49,7 @@ struct opts {
 	uint32_t	 scale;
 	double		 duration;
 	const char	*paths_out;
+	enum msg_encoding encoding;	/* of the previews */
 	uint64_t	 seed;
 };
 
@@ -83,8 +84,20 @@ usage(void)
 	    "usage: nchanpub (--socket PATH | --port N [--host ADDR])\n"
 	    "                [--channels N] [--hz HZ] [--size Z,Y,X] "
 	    "[--scale S]\n"
-	    "                [--duration S] [--seed N] [--paths-out FILE]\n");
+	    "                [--duration S] [--seed N] [--paths-out FILE]\n"
+	    "                [--encoding base64|deflate]\n");
 	exit(64);
+}
+
+/* The previews' encoding, as a subscriber of maskstream would ask. */
+static enum msg_encoding
+encoding_arg(const char *s)
+{
+	if (strcmp(s, "base64") == 0)
+		return MSG_ENC_BASE64;
+	if (strcmp(s, "deflate") == 0)
+		return MSG_ENC_DEFLATE;
+	usage();
 }
 
 static void
@@ -167,6 +180,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->seed = (uint64_t)num_arg(argv[++i], 0, 1e15);
 		else if (strcmp(a, "--paths-out") == 0)
 			o->paths_out = argv[++i];
+		else if (strcmp(a, "--encoding") == 0)
+			o->encoding = encoding_arg(argv[++i]);
 		else
 			usage();
 	}
@@ -438,7 +453,7 @@ publish_tick(struct conn *c, struct stats *st, const struct opts *o,
 	m.type = MSG_PREVIEW;
 	m.scale = o->scale;
 	memcpy(m.shape, o->size, sizeof(m.shape));
-	m.encoding = MSG_ENC_BASE64;
+	m.encoding = o->encoding;
 	m.payload = mask;
 	m.payload_len = (size_t)msg_shape_voxels(o->size);
 	return emit(c, st, i, ch, &m);

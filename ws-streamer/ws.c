@@ -14,6 +14,9 @@
 #include "wsreq.h"
 
 #define WS_CLIENT_MSG_MAX	4096
+/* lws's receive buffer, allocated per connection at its first frame (a
+ * pong at the latest): client messages are only counted, in pieces. */
+#define WS_RX_CHUNK		256
 #define WS_CLIENT_MSG_RATE	10	/* per second */
 #define WS_QUERY_MAX		512	/* bytes of query arguments */
 
@@ -297,6 +300,6 @@ const struct lws_protocols ws_protocols[] = {
 	/* tx_packet_size: lws would cut every write at the rx size and
 	 * queue a copy of the rest; a fragment goes out whole instead. */
 	{ "maskstream", callback_ws, sizeof(struct ws_session),
-	    WS_CLIENT_MSG_MAX, 0, NULL, 65536 },
+	    WS_RX_CHUNK, 0, NULL, 65536 },
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
