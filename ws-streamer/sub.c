@@ -267,6 +267,19 @@ write_fragment(struct sub *s)
  * Handles a WRITEABLE callback.  Returns 0 to keep the connection, -1 to
  * close it (the caller sets no reason; for WebSockets it is set here).
  */
+/*
+ * Whether s has more to write (or a close to send) now; if not, it waits
+ * for sub_wake_job().  A callback nobody needs costs a poll round per
+ * subscriber and message.
+ */
+static int
+pending(const struct sub *s)
+{
+	return s->cur != NULL || s->done || s->close_code != 0 ||
+	    s->intro_pos < s->nintro ||
+	    (s->job != NULL && s->job->seq > s->sent);
+}
+
 int
 sub_writeable(struct sub *s)
 {
@@ -289,6 +302,7 @@ sub_writeable(struct sub *s)
 		s->cur = NULL;
 		s->skipped = 0;
 	}
-	lws_callback_on_writable(s->wsi);
+	if (pending(s))
+		lws_callback_on_writable(s->wsi);
 	return 0;
 }
