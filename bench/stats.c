@@ -12,25 +12,7 @@
 
 #include "loadgen.h"
 
-/* Counts key in a small table; the last slot (key -1) takes the rest. */
-void
-stats_count(struct lg_count *t, int key)
-{
-	int i;
-
-	for (i = 0; i < LG_STATUS_MAX - 1; i++) {
-		if (t[i].n > 0 && t[i].key == key)
-			break;
-		if (t[i].n == 0) {
-			t[i].key = key;
-			break;
-		}
-	}
-	if (i == LG_STATUS_MAX - 1)
-		t[i].key = -1;
-	t[i].n++;
-}
-
+/* Adds n to key in a small table; the last slot (key -1) takes the rest. */
 static void
 add_count(struct lg_count *t, int key, uint64_t n)
 {
@@ -47,6 +29,13 @@ add_count(struct lg_count *t, int key, uint64_t n)
 	if (i == LG_STATUS_MAX - 1)
 		t[i].key = -1;
 	t[i].n += n;
+}
+
+/* Counts one of key. */
+void
+stats_count(struct lg_count *t, int key)
+{
+	add_count(t, key, 1);
 }
 
 static void
