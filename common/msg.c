@@ -49,7 +49,6 @@ struct kind {
 static int	utf8_seqlen(const unsigned char *, size_t);
 static int	utf8_valid(const char *, size_t);
 static int	text_valid(const char *, size_t, size_t, size_t);
-static int	epoch_valid(const char *, size_t);
 static int	shape_valid(const uint32_t[3]);
 static int	state_valid(enum job_state);
 static int	eta_valid(double);
@@ -150,7 +149,7 @@ static const struct field f_status_shape = { "shape",
 	"status: \"shape\" must be an array of three integers in 1..4096" };
 static const struct field f_epoch = { "epoch",
 	"status: missing \"epoch\"",
-	"status: \"epoch\" must be 1..63 printable ASCII characters" };
+	"status: \"epoch\" must be 1..63 printable ASCII characters, no space" };
 static const struct field f_resumed = { "resumed",
 	"status: missing \"resumed\"",
 	"status: \"resumed\" must be a boolean" };
@@ -337,15 +336,15 @@ text_valid(const char *s, size_t len, size_t min, size_t max)
 	    utf8_valid(s, len);
 }
 
-static int
-epoch_valid(const char *s, size_t len)
+int
+msg_epoch_valid(const char *s, size_t len)
 {
 	size_t	 i;
 
 	if (len < 1 || len >= MSG_EPOCH_MAX)
 		return 0;
 	for (i = 0; i < len; i++) {
-		if (s[i] < 0x20 || s[i] > 0x7e)
+		if (s[i] < 0x21 || s[i] > 0x7e)
 			return 0;
 	}
 	return 1;
@@ -667,7 +666,7 @@ decode_status(struct json_object *o, struct msg *m, const char **errstr)
 	    get_string(o, &f_epoch, &epoch, &len, errstr) < 0 ||
 	    get_bool(o, &f_resumed, &m->resumed, errstr) < 0)
 		return -1;
-	if (!epoch_valid(epoch, len)) {
+	if (!msg_epoch_valid(epoch, len)) {
 		*errstr = f_epoch.invalid;
 		return -1;
 	}
@@ -988,7 +987,7 @@ encode_status(struct json_object *o, const struct msg *m,
 		*errstr = f_status_progress.invalid;
 	else if (!shape_valid(m->shape))
 		*errstr = f_status_shape.invalid;
-	else if (!epoch_valid(m->epoch, epochlen))
+	else if (!msg_epoch_valid(m->epoch, epochlen))
 		*errstr = f_epoch.invalid;
 	else if (add(o, "state", json_object_new_string(states[m->state])) ||
 	    add(o, "progress", json_object_new_int(m->progress)) ||

@@ -75,6 +75,8 @@ struct msg {
 const char	*msg_type_name(enum msg_type type);
 const char	*msg_state_name(enum job_state state);
 /* The name of an encoding in a preview's "encoding" field. */
+/* Whether s (len bytes) is an epoch: 1..63 printable ASCII, no space. */
+int		 msg_epoch_valid(const char *s, size_t len);
 const char	*msg_encoding_name(enum msg_encoding enc);
 /* 0 and *state set, or -1 when name is not a state. */
 int		 msg_state_parse(const char *name, enum job_state *state);

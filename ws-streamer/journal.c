@@ -241,15 +241,6 @@ get_str(struct json_object *o, const char *key, size_t min, char *dst,
 }
 
 static int
-printable(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if (*s < 0x21 || *s > 0x7e)
-			return 0;
-	return 1;
-}
-
-static int
 decode_create(struct json_object *o, struct journal_rec *r,
     const char **errstr)
 {
@@ -314,7 +305,7 @@ decode_object(struct json_object *o, struct journal_rec *r,
 	r->type = (enum journal_type)t;
 	if (r->type == JOURNAL_EPOCH) {
 		if (get_str(o, "epoch", 1, r->epoch, sizeof(r->epoch)) == -1 ||
-		    !printable(r->epoch))
+		    !msg_epoch_valid(r->epoch, strlen(r->epoch)))
 			return fail(errstr, "bad \"epoch\"");
 		return 0;
 	}

@@ -55,14 +55,7 @@ wsreq_since(const char *s, int64_t *since)
 int
 wsreq_epoch(const char *s)
 {
-	size_t len = strlen(s), i;
-
-	if (len == 0 || len >= MSG_EPOCH_MAX)
-		return -1;
-	for (i = 0; i < len; i++)
-		if (s[i] < 0x21 || s[i] > 0x7e)
-			return -1;
-	return 0;
+	return msg_epoch_valid(s, strlen(s)) ? 0 : -1;
 }
 
 int

@@ -142,6 +142,9 @@ static const struct bad bad_inputs[] = {
 	    "'epoch':'a\\tb','resumed':false}",
 	    "status: \"epoch\" must be 1..63" },
 	{ STATUS "'state':'running','progress':20,'shape':[1,2,3],"
+	    "'epoch':'a b','resumed':false}",
+	    "status: \"epoch\" must be 1..63" },
+	{ STATUS "'state':'running','progress':20,'shape':[1,2,3],"
 	    "'epoch':'\xc3\xa9','resumed':false}",
 	    "status: \"epoch\" must be 1..63" },
 	{ STATUS "'state':'running','progress':20,'shape':[1,2,3],'epoch':'"
@@ -551,7 +554,7 @@ test_roundtrip_status(void)
 	m.state = JOB_CANCELLED;
 	m.progress = 100;
 	m.shape[0] = m.shape[1] = m.shape[2] = 4096;
-	strcpy(m.epoch, " !\"#$%&'()*+,-./0123456789:;<=>?"
+	strcpy(m.epoch, "!!\"#$%&'()*+,-./0123456789:;<=>?"
 	    "@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]~");
 	CU_ASSERT_EQUAL(strlen(m.epoch), MSG_EPOCH_MAX - 1);
 	m.resumed = 1;
@@ -813,7 +816,7 @@ test_decode_status(void)
 	/* Spaces, another field order, unknown fields, a final newline. */
 	decode_ok(" {\"type\" : \"status\", \"resumed\": true,\n"
 	    " \"shape\": [64, 256, 512], 'extra': {'a': [1, 2, {}]},"
-	    " 'epoch': 'run 5f1c', 'progress': 20, 'state': 'succeeded',"
+	    " 'epoch': 'run-5f1c', 'progress': 20, 'state': 'succeeded',"
 	    " 'ts_us': 1764102000000000, 'seq': 12, 'job_id': '" JOB "'}\n",
 	    &m);
 	CU_ASSERT_EQUAL(m.type, MSG_STATUS);
@@ -825,7 +828,7 @@ test_decode_status(void)
 	CU_ASSERT_EQUAL(m.shape[0], 64);
 	CU_ASSERT_EQUAL(m.shape[1], 256);
 	CU_ASSERT_EQUAL(m.shape[2], 512);
-	CU_ASSERT_STRING_EQUAL(m.epoch, "run 5f1c");
+	CU_ASSERT_STRING_EQUAL(m.epoch, "run-5f1c");
 	CU_ASSERT_EQUAL(m.resumed, 1);
 	CU_ASSERT_PTR_NULL(m.payload);
 	msg_clear(&m);
