@@ -19,6 +19,7 @@
 #include <libwebsockets.h>
 
 #include "daemon.h"
+#include "keepalive.h"
 #include "log.h"
 #include "pidfile.h"
 #include "streamer.h"
@@ -26,6 +27,7 @@
 
 #define DEFAULT_CONFIG		"/etc/maskstream/ws-streamer.conf"
 #define SHUTDOWN_GRACE_US	(3 * 1000000)
+#define KEEPALIVE_SWEEP_US	1000000
 
 /* Settings given on the command line win over the file, also on reload. */
 struct flags {
@@ -47,8 +49,10 @@ static volatile sig_atomic_t	 got_term;
 static volatile sig_atomic_t	 got_hup;
 static lws_sorted_usec_list_t	 sched_sul;
 static lws_sorted_usec_list_t	 grace_sul;
+static lws_sorted_usec_list_t	 keepalive_sul;
 static int			 grace_over;
-static lws_retry_bo_t		 retry;
+/* All zero: lws's own keepalive is off, keepalive.c pings instead. */
+static const lws_retry_bo_t	 retry;
 static struct journal		 journal = { .fd = -1, .dirfd = -1 };
 
 static void __attribute__((noreturn))
@@ -212,6 +216,18 @@ sched_fire(lws_sorted_usec_list_t *sul)
 	streamer_arm();
 }
 
+static void
+keepalive_fire(lws_sorted_usec_list_t *sul)
+{
+	const struct settings *set = &streamer->set;
+
+	(void)sul;
+	keepalive_sweep(now_mono_us(), set->ping_s * 1000000,
+	    set->hangup_s * 1000000);
+	lws_sul_schedule(streamer->ctx, 0, &keepalive_sul, keepalive_fire,
+	    KEEPALIVE_SWEEP_US);
+}
+
 /* Arms the one timer for the earliest due job. */
 void
 streamer_arm(void)
@@ -329,8 +345,6 @@ create_context(void)
 	info.gid = (gid_t)-1;
 	if ((streamer->ctx = lws_create_context(&info)) == NULL)
 		fatalx("cannot create the libwebsockets context");
-	retry.secs_since_valid_ping = (uint16_t)set->ping_s;
-	retry.secs_since_valid_hangup = (uint16_t)set->hangup_s;
 	if (set->ws_socket != NULL)
 		unix_vhost("ws", set->ws_socket, ws_protocols, 0);
 	if (set->ws_listen != NULL)
@@ -400,6 +414,8 @@ recover(const char *dir)
 	    (long long)(now_mono_us() - t0) / 1000,
 	    st.torn ? ", a torn last record skipped" : "", st.skipped);
 	streamer_arm();
+	lws_sul_schedule(streamer->ctx, 0, &keepalive_sul, keepalive_fire,
+	    KEEPALIVE_SWEEP_US);
 }
 
 static void

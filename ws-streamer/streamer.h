@@ -17,6 +17,7 @@
 #include "id.h"
 #include "jobspec.h"
 #include "journal.h"
+#include "keepalive.h"
 #include "msg.h"
 #include "msgbuf.h"
 #include "ndjson.h"
@@ -121,6 +122,8 @@ struct sub {
 	int64_t		 cur_since;	/* monotonic us when cur started */
 	int		 done;		/* terminal written: close 1000 */
 	int		 close_code;	/* non-zero: close with it */
+	int		 broken;	/* a write outside WRITEABLE failed */
+	struct keepalive ka;		/* WebSockets only */
 };
 
 /* Runtime settings, from the config file and flags. */

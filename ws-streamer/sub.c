@@ -7,8 +7,11 @@
  * again on demand, once per job and encoding, when nobody used that
  * encoding when it was emitted.
  * A message is written from the job's shared buffer, in fragments of at
- * most SUB_FRAGMENT bytes, one lws_write() per WRITEABLE callback, so a
- * slow subscriber holds at most one message and one fragment in flight.
+ * most SUB_FRAGMENT bytes.  A subscriber with nothing in flight is
+ * written to as soon as a message is broadcast; one with something in
+ * flight waits for WRITEABLE.  Writes stop as soon as lws has to keep
+ * part of one, so a slow subscriber holds at most one message and one
+ * fragment in flight.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +22,7 @@
 #include "streamer.h"
 
 #define SUB_FRAGMENT	(64 * 1024)
+#define SUB_BURST	8	/* writes per wakeup */
 
 /* Fragments are staged here when lws needs headroom before them. */
 static unsigned char scratch[LWS_PRE + SUB_FRAGMENT];
@@ -127,30 +131,6 @@ sub_detach(struct sub *s)
 	job->nsubs_enc[s->encoding]--;
 	s->job = NULL;
 	job_trim(job);
-}
-
-/* Asks every subscriber of job to write; flags the ones stuck too long. */
-void
-sub_wake_job(struct job *job)
-{
-	int64_t limit = now_mono_us() - streamer->set.slow_s * 1000000;
-	struct sub *s;
-
-	TAILQ_FOREACH(s, &job->subs, entry) {
-		/* Stuck: a message not all written, by us or inside lws. */
-		int stuck = s->cur != NULL || lws_partial_buffered(s->wsi);
-
-		if (stuck && s->cur_since < limit && !s->close_code) {
-			log_info("%s: job %s: closing a subscriber that took "
-			    "more than %llds for one message", __func__,
-			    job->id, streamer->set.slow_s);
-			s->close_code = 4001;
-			streamer->reg.stats.slow_closed++;
-			/* If it never drains, drop it without a close frame. */
-			lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, 5);
-		}
-		lws_callback_on_writable(s->wsi);
-	}
 }
 
 /* The job is being forgotten: its subscribers are told and let go. */
@@ -264,9 +244,33 @@ write_fragment(struct sub *s)
 }
 
 /*
- * Handles a WRITEABLE callback.  Returns 0 to keep the connection, -1 to
- * close it (the caller sets no reason; for WebSockets it is set here).
+ * Writes cur, and the messages after it, while the socket takes each
+ * write whole, at most SUB_BURST writes: several messages cost one
+ * wakeup, and a slow subscriber still holds at most one write inside
+ * lws.  Returns -1 when a write failed.
  */
+static int
+flush(struct sub *s, int64_t now)
+{
+	int n, r;
+
+	for (n = 0; n < SUB_BURST; n++) {
+		if ((r = write_fragment(s)) == -1)
+			return -1;
+		keepalive_wrote(&s->ka, now);
+		if (r == 1) {
+			streamer->reg.stats.messages_sent++;
+			msgbuf_unref(s->cur);
+			s->cur = NULL;
+			s->skipped = 0;
+		}
+		if (lws_partial_buffered(s->wsi) ||
+		    (s->cur == NULL && !pick(s)))
+			break;
+	}
+	return 0;
+}
+
 /*
  * Whether s has more to write (or a close to send) now; if not, it waits
  * for sub_wake_job().  A callback nobody needs costs a poll round per
@@ -280,29 +284,65 @@ pending(const struct sub *s)
 	    (s->job != NULL && s->job->seq > s->sent);
 }
 
+/*
+ * Handles a WRITEABLE callback.  Returns 0 to keep the connection, -1 to
+ * close it (the caller sets no reason; for WebSockets it is set here).
+ */
 int
 sub_writeable(struct sub *s)
 {
-	int r;
+	if (s->broken)
+		return -1;
+	if (s->close_code == 0 && (s->cur != NULL || pick(s))) {
+		if (flush(s, now_mono_us()) == -1)
+			return -1;
+		if (pending(s))
+			lws_callback_on_writable(s->wsi);
+		return 0;
+	}
+	if (s->close_code == 0 && !s->done)
+		return 0;
+	if (s->kind == SUB_WS)
+		lws_close_reason(s->wsi, s->close_code ?
+		    (enum lws_close_status)s->close_code :
+		    LWS_CLOSE_STATUS_NORMAL, NULL, 0);
+	return -1;
+}
 
-	if (s->close_code != 0 || (s->cur == NULL && !pick(s))) {
-		if (s->close_code == 0 && !s->done)
-			return 0;
-		if (s->kind == SUB_WS)
-			lws_close_reason(s->wsi, s->close_code ?
-			    (enum lws_close_status)s->close_code :
-			    LWS_CLOSE_STATUS_NORMAL, NULL, 0);
-		return -1;
+/*
+ * Writes to every subscriber of job that is idle, and asks the others
+ * for WRITEABLE; flags the ones stuck too long.  Writing here rather than
+ * from a WRITEABLE callback saves a poll(2) round over every connection
+ * per message.
+ */
+void
+sub_wake_job(struct job *job)
+{
+	int64_t now = now_mono_us();
+	int64_t limit = now - streamer->set.slow_s * 1000000;
+	struct sub *s;
+
+	TAILQ_FOREACH(s, &job->subs, entry) {
+		/* Stuck: a message not all written, by us or inside lws. */
+		int stuck = s->cur != NULL || lws_partial_buffered(s->wsi);
+
+		if (stuck && s->cur_since < limit && !s->close_code) {
+			log_info("%s: job %s: closing a subscriber that took "
+			    "more than %llds for one message", __func__,
+			    job->id, streamer->set.slow_s);
+			s->close_code = 4001;
+			streamer->reg.stats.slow_closed++;
+			/* If it never drains, drop it without a close frame. */
+			lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, 5);
+		}
+		if (stuck || s->close_code != 0 || s->broken ||
+		    s->intro_pos < s->nintro)
+			lws_callback_on_writable(s->wsi);
+		else if (pick(s) && flush(s, now) == -1) {
+			/* Closed from its own callback, where it may be. */
+			s->broken = 1;
+			lws_callback_on_writable(s->wsi);
+		} else if (pending(s))
+			lws_callback_on_writable(s->wsi);
 	}
-	if ((r = write_fragment(s)) == -1)
-		return -1;
-	if (r == 1) {
-		streamer->reg.stats.messages_sent++;
-		msgbuf_unref(s->cur);
-		s->cur = NULL;
-		s->skipped = 0;
-	}
-	if (pending(s))
-		lws_callback_on_writable(s->wsi);
-	return 0;
 }

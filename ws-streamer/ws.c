@@ -190,6 +190,7 @@ established(struct lws *wsi, struct ws_session *ws)
 	ws->sub.kind = SUB_WS;
 	ws->sub.wsi = wsi;
 	streamer->nconns++;
+	keepalive_start(&ws->sub.ka, wsi, now_mono_us());
 	if (check_request(wsi, &r) == -1) {
 		/* The job ended and was forgotten since the check. */
 		lws_close_reason(wsi, (enum lws_close_status)4500,
@@ -227,6 +228,7 @@ receive(struct lws *wsi, struct ws_session *ws, size_t len)
 {
 	int64_t now;
 
+	keepalive_heard(&ws->sub.ka);
 	if (ws->sub.close_code != 0)
 		return 0;	/* closing: the rest is not looked at */
 	ws->rx_len += len;
@@ -251,6 +253,7 @@ closed(struct ws_session *ws)
 	if (ws->sub.wsi == NULL)
 		return 0;	/* refused before it was established */
 	streamer->nconns--;
+	keepalive_stop(&ws->sub.ka);
 	if (ws->attached) {
 		sub_detach(&ws->sub);
 		streamer->nsubs--;
@@ -258,6 +261,22 @@ closed(struct ws_session *ws)
 	}
 	ws->sub.wsi = NULL;
 	return 0;
+}
+
+/* A ping the keepalive sweep asked for goes first, then the messages. */
+static int
+writeable(struct lws *wsi, struct ws_session *ws)
+{
+	int r;
+
+	if (ws->sub.close_code == 0 &&
+	    (r = keepalive_write_ping(&ws->sub.ka, now_mono_us())) != 0) {
+		if (r == -1)
+			return -1;
+		lws_callback_on_writable(wsi);
+		return 0;
+	}
+	return sub_writeable(&ws->sub);
 }
 
 static int
@@ -283,9 +302,12 @@ callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			    (unsigned char *)"shutting down", 13);
 			return -1;
 		}
-		return sub_writeable(&ws->sub);
+		return writeable(wsi, ws);
 	case LWS_CALLBACK_RECEIVE:
 		return receive(wsi, ws, len);
+	case LWS_CALLBACK_RECEIVE_PONG:
+		keepalive_heard(&ws->sub.ka);
+		return 0;
 	case LWS_CALLBACK_CLOSED:
 		return closed(ws);
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:

@@ -1,0 +1,106 @@
+/*
+ * keepalive.c: pings WebSocket connections on which nothing was written
+ * for ping_s, and hangs up on those that leave a ping unanswered until
+ * hangup_s after the last write.  One sweep a second (main.c's timer)
+ * looks at every connection: O(n) a second, where lws's validity timers
+ * cost O(n) per ping and per pong.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include <libwebsockets.h>
+
+#include "keepalive.h"
+#include "log.h"
+
+static TAILQ_HEAD(, keepalive) conns = TAILQ_HEAD_INITIALIZER(conns);
+
+void
+keepalive_start(struct keepalive *ka, struct lws *wsi, int64_t now)
+{
+	ka->wsi = wsi;
+	ka->wrote_us = now;
+	ka->ping_us = 0;
+	ka->ping_due = 0;
+	TAILQ_INSERT_TAIL(&conns, ka, entry);
+}
+
+void
+keepalive_stop(struct keepalive *ka)
+{
+	if (ka->wsi == NULL)
+		return;
+	TAILQ_REMOVE(&conns, ka, entry);
+	ka->wsi = NULL;
+}
+
+void
+keepalive_wrote(struct keepalive *ka, int64_t now)
+{
+	ka->wrote_us = now;
+}
+
+/* A pong, or any frame: the peer is there. */
+void
+keepalive_heard(struct keepalive *ka)
+{
+	ka->ping_us = 0;
+}
+
+/*
+ * At WRITEABLE, before anything else: writes the ping the sweep asked
+ * for.  Returns 1 when it wrote one (the callback's one write), -1 when
+ * that failed, 0 when none was due.
+ */
+int
+keepalive_write_ping(struct keepalive *ka, int64_t now)
+{
+	unsigned char buf[LWS_PRE + sizeof(now)];
+
+	if (!ka->ping_due)
+		return 0;
+	ka->ping_due = 0;
+	ka->ping_us = now;
+	/* lws 4.1's client ignores an empty ping: send the time. */
+	memcpy(buf + LWS_PRE, &now, sizeof(now));
+	if (lws_write(ka->wsi, buf + LWS_PRE, sizeof(now), LWS_WRITE_PING) <
+	    (int)sizeof(now))
+		return -1;
+	return 1;
+}
+
+/* What the sweep does with ka at now; the intervals in microseconds. */
+enum keepalive_action
+keepalive_check(const struct keepalive *ka, int64_t now, int64_t ping_us,
+    int64_t hangup_us)
+{
+	if (ka->ping_us != 0)
+		return now - ka->wrote_us >= hangup_us &&
+		    now - ka->ping_us >= hangup_us - ping_us ?
+		    KEEPALIVE_HANGUP : KEEPALIVE_NONE;
+	if (ka->ping_due || now - ka->wrote_us < ping_us)
+		return KEEPALIVE_NONE;
+	return KEEPALIVE_PING;
+}
+
+void
+keepalive_sweep(int64_t now, int64_t ping_us, int64_t hangup_us)
+{
+	struct keepalive *ka;
+
+	TAILQ_FOREACH(ka, &conns, entry) {
+		switch (keepalive_check(ka, now, ping_us, hangup_us)) {
+		case KEEPALIVE_PING:
+			ka->ping_due = 1;
+			lws_callback_on_writable(ka->wsi);
+			break;
+		case KEEPALIVE_HANGUP:
+			log_debug("%s: no pong: hanging up", __func__);
+			lws_set_timeout(ka->wsi, PENDING_TIMEOUT_USER_OK,
+			    LWS_TO_KILL_ASYNC);
+			break;
+		case KEEPALIVE_NONE:
+			break;
+		}
+	}
+}
