@@ -515,6 +515,19 @@ worst_second(const struct lg_stats *st)
 	return st->seconds ? min : 0;
 }
 
+/* Previews per second of the window, by their ts_us. */
+static struct json_object *
+per_second(const struct lg_stats *st)
+{
+	struct json_object *a = json_object_new_array();
+	uint32_t i;
+
+	for (i = 0; i < st->seconds; i++)
+		json_object_array_add(a,
+		    json_object_new_int64((int64_t)st->per_second[i]));
+	return a;
+}
+
 static struct json_object *
 report(const struct options *o, const struct lg_stats *st,
     const struct window *w, double cpu_s)
@@ -543,6 +556,7 @@ report(const struct options *o, const struct lg_stats *st,
 	json_object_object_add(j, "interval_jitter_ms",
 	    jquantiles(&st->jitter, 0));
 	add_int(j, "per_second_min", (int64_t)worst_second(st));
+	json_object_object_add(j, "per_second", per_second(st));
 	json_object_object_add(j, "per_second_expected",
 	    jreal((double)st->counted * o->hz, 1));
 	add_int(j, "duration_s", o->duration_s);
