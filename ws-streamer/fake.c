@@ -170,8 +170,8 @@ fake_tick(struct registry *reg, struct job *job, int64_t now_mono)
 /*
  * A new job: tick 0 now, so the job always has a latest preview, and the
  * next ones on the schedule of a start on the grid just after now (the
- * first interval is up to FAKE_GRID_US long; never short, so no tick is
- * skipped at any rate).
+ * first interval is up to FAKE_GRID_US longer than 1 / hz, never
+ * shorter, so no tick is skipped at any rate).
  */
 void
 fake_start(struct registry *reg, struct job *job, int64_t now_mono)

@@ -1,9 +1,11 @@
 /*
- * keepalive.c: pings WebSocket connections on which nothing was written
- * for ping_s, and hangs up on those that leave a ping unanswered until
- * hangup_s after the last write.  One sweep a second (main.c's timer)
- * looks at every connection: O(n) a second, where lws's validity timers
- * cost O(n) per ping and per pong.
+ * keepalive.c: pings WebSocket connections that were quiet for ping_s
+ * (nothing written, no ping since), and hangs up on those that leave a
+ * ping unanswered until hangup_s after the last write.  The hangup clock
+ * starts when the ping is decided, so a peer that stopped reading, whose
+ * ping lws cannot write, is hung up too.  One sweep a second (main.c's
+ * timer) looks at every connection: O(n) a second, where lws's validity
+ * timers cost O(n) per ping and per pong.
  */
 #include <stddef.h>
 #include <string.h>
@@ -14,12 +16,14 @@
 #include "log.h"
 
 static TAILQ_HEAD(, keepalive) conns = TAILQ_HEAD_INITIALIZER(conns);
+static struct keepalive_stats stats;
 
 void
 keepalive_start(struct keepalive *ka, struct lws *wsi, int64_t now)
 {
 	ka->wsi = wsi;
 	ka->wrote_us = now;
+	ka->pinged_us = 0;
 	ka->ping_us = 0;
 	ka->ping_due = 0;
 	TAILQ_INSERT_TAIL(&conns, ka, entry);
@@ -48,9 +52,9 @@ keepalive_heard(struct keepalive *ka)
 }
 
 /*
- * At WRITEABLE, before anything else: writes the ping the sweep asked
- * for.  Returns 1 when it wrote one (the callback's one write), -1 when
- * that failed, 0 when none was due.
+ * At WRITEABLE, before anything else: writes the ping the sweep decided.
+ * Returns 1 when it wrote one (the callback's one write), -1 when that
+ * failed, 0 when none was due.
  */
 int
 keepalive_write_ping(struct keepalive *ka, int64_t now)
@@ -60,8 +64,7 @@ keepalive_write_ping(struct keepalive *ka, int64_t now)
 	if (!ka->ping_due)
 		return 0;
 	ka->ping_due = 0;
-	ka->ping_us = now;
-	/* lws 4.1's client ignores an empty ping: send the time. */
+	/* lws 4.1 reports no pong without a payload: send the time. */
 	memcpy(buf + LWS_PRE, &now, sizeof(now));
 	if (lws_write(ka->wsi, buf + LWS_PRE, sizeof(now), LWS_WRITE_PING) <
 	    (int)sizeof(now))
@@ -74,13 +77,14 @@ enum keepalive_action
 keepalive_check(const struct keepalive *ka, int64_t now, int64_t ping_us,
     int64_t hangup_us)
 {
+	int64_t quiet = ka->pinged_us > ka->wrote_us ? ka->pinged_us :
+	    ka->wrote_us;
+
 	if (ka->ping_us != 0)
 		return now - ka->wrote_us >= hangup_us &&
 		    now - ka->ping_us >= hangup_us - ping_us ?
 		    KEEPALIVE_HANGUP : KEEPALIVE_NONE;
-	if (ka->ping_due || now - ka->wrote_us < ping_us)
-		return KEEPALIVE_NONE;
-	return KEEPALIVE_PING;
+	return now - quiet >= ping_us ? KEEPALIVE_PING : KEEPALIVE_NONE;
 }
 
 void
@@ -91,11 +95,17 @@ keepalive_sweep(int64_t now, int64_t ping_us, int64_t hangup_us)
 	TAILQ_FOREACH(ka, &conns, entry) {
 		switch (keepalive_check(ka, now, ping_us, hangup_us)) {
 		case KEEPALIVE_PING:
+			ka->pinged_us = ka->ping_us = now;
 			ka->ping_due = 1;
+			stats.pings++;
 			lws_callback_on_writable(ka->wsi);
 			break;
 		case KEEPALIVE_HANGUP:
 			log_debug("%s: no pong: hanging up", __func__);
+			stats.hangups++;
+			/* Not again at the next sweep: the kill is queued. */
+			ka->ping_us = 0;
+			ka->pinged_us = ka->wrote_us = now;
 			lws_set_timeout(ka->wsi, PENDING_TIMEOUT_USER_OK,
 			    LWS_TO_KILL_ASYNC);
 			break;
@@ -103,4 +113,10 @@ keepalive_sweep(int64_t now, int64_t ping_us, int64_t hangup_us)
 			break;
 		}
 	}
+}
+
+const struct keepalive_stats *
+keepalive_stats(void)
+{
+	return &stats;
 }

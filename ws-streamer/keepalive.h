@@ -20,8 +20,9 @@
 struct keepalive {
 	struct lws		*wsi;
 	int64_t			 wrote_us;	/* last write, monotonic */
-	int64_t			 ping_us;	/* ping unanswered since, or 0 */
-	int			 ping_due;	/* write one at WRITEABLE */
+	int64_t			 pinged_us;	/* last ping decided, or 0 */
+	int64_t			 ping_us;	/* that ping, while unanswered */
+	int			 ping_due;	/* to write at WRITEABLE */
 	TAILQ_ENTRY(keepalive)	 entry;
 };
 
@@ -29,6 +30,11 @@ enum keepalive_action {
 	KEEPALIVE_NONE,
 	KEEPALIVE_PING,
 	KEEPALIVE_HANGUP
+};
+
+struct keepalive_stats {
+	uint64_t	pings;		/* decided by the sweep */
+	uint64_t	hangups;	/* pings left unanswered */
 };
 
 void	keepalive_start(struct keepalive *ka, struct lws *wsi, int64_t now);
@@ -39,5 +45,6 @@ int	keepalive_write_ping(struct keepalive *ka, int64_t now);
 enum keepalive_action keepalive_check(const struct keepalive *ka,
 	    int64_t now, int64_t ping_us, int64_t hangup_us);
 void	keepalive_sweep(int64_t now, int64_t ping_us, int64_t hangup_us);
+const struct keepalive_stats *keepalive_stats(void);
 
 #endif

@@ -288,6 +288,8 @@ op_stats(struct registry *reg, struct json_object *req,
 	add_count(s, "bytes_sent", reg->stats.bytes_sent);
 	add_count(s, "previews_skipped", reg->stats.previews_skipped);
 	add_count(s, "slow_closed", reg->stats.slow_closed);
+	add_count(s, "pings", keepalive_stats()->pings);
+	add_count(s, "ping_hangups", keepalive_stats()->hangups);
 	/* Previews encoded, by encoding: none for one nobody asked for. */
 	add_count(s, "encodes_base64", reg->stats.encodes[MSG_ENC_BASE64]);
 	add_count(s, "encodes_deflate", reg->stats.encodes[MSG_ENC_DEFLATE]);

@@ -46,7 +46,7 @@ struct job {
 	struct msgbuf		*terminal;	/* completed or error */
 
 	uint64_t		 tick;		/* fake producer: next tick */
-	int64_t			 start_mono;	/* when tick 0 ran */
+	int64_t			 start_mono;	/* tick k is due at + k / hz */
 	struct sched_item	 due;		/* next tick, or when dropped */
 
 	TAILQ_HEAD(, sub)	 subs;
@@ -122,7 +122,7 @@ struct sub {
 	int64_t		 cur_since;	/* monotonic us when cur started */
 	int		 done;		/* terminal written: close 1000 */
 	int		 close_code;	/* non-zero: close with it */
-	int		 broken;	/* a write outside WRITEABLE failed */
+	int		 closing;	/* lws is closing it: write nothing */
 	struct keepalive ka;		/* WebSockets only */
 };
 

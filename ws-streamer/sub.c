@@ -291,7 +291,7 @@ pending(const struct sub *s)
 int
 sub_writeable(struct sub *s)
 {
-	if (s->broken)
+	if (s->closing)
 		return -1;
 	if (s->close_code == 0 && (s->cur != NULL || pick(s))) {
 		if (flush(s, now_mono_us()) == -1)
@@ -335,13 +335,16 @@ sub_wake_job(struct job *job)
 			/* If it never drains, drop it without a close frame. */
 			lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, 5);
 		}
-		if (stuck || s->close_code != 0 || s->broken ||
+		if (s->closing)
+			continue;
+		if (stuck || s->close_code != 0 || streamer->stopping ||
 		    s->intro_pos < s->nintro)
 			lws_callback_on_writable(s->wsi);
 		else if (pick(s) && flush(s, now) == -1) {
-			/* Closed from its own callback, where it may be. */
-			s->broken = 1;
-			lws_callback_on_writable(s->wsi);
+			/* lws sends nothing more on it: drop it. */
+			s->closing = 1;
+			lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK,
+			    LWS_TO_KILL_ASYNC);
 		} else if (pending(s))
 			lws_callback_on_writable(s->wsi);
 	}

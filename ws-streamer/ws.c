@@ -298,6 +298,7 @@ callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return established(wsi, ws);
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		if (streamer->stopping) {
+			ws->sub.closing = 1;
 			lws_close_reason(wsi, LWS_CLOSE_STATUS_GOINGAWAY,
 			    (unsigned char *)"shutting down", 13);
 			return -1;
@@ -305,6 +306,10 @@ callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return writeable(wsi, ws);
 	case LWS_CALLBACK_RECEIVE:
 		return receive(wsi, ws, len);
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		/* lws answers it; nothing may follow the close frames. */
+		ws->sub.closing = 1;
+		return 0;
 	case LWS_CALLBACK_RECEIVE_PONG:
 		keepalive_heard(&ws->sub.ka);
 		return 0;
