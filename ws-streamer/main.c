@@ -2,8 +2,9 @@
  * main.c: ws-streamer's start, event loop and end.  It reads the
  * configuration, creates the sockets (WebSocket on a Unix socket and
  * optionally TCP, control on a second Unix socket) in one libwebsockets
- * context, drops privileges, recovers the jobs from the state directory's
- * journal, and serves until SIGTERM; SIGHUP reloads.
+ * context on a libev loop (epoll), drops privileges, recovers the jobs
+ * from the state directory's journal, and serves until SIGTERM; SIGHUP
+ * reloads.
  */
 #include <sys/stat.h>
 
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <ev.h>
 #include <libwebsockets.h>
 
 #include "daemon.h"
@@ -28,6 +30,13 @@
 #define DEFAULT_CONFIG		"/etc/maskstream/ws-streamer.conf"
 #define SHUTDOWN_GRACE_US	(3 * 1000000)
 #define KEEPALIVE_SWEEP_US	1000000
+/*
+ * lws 4.1.6's libev glue re-arms its one timer only when it fires: a
+ * timer scheduled from an I/O callback for earlier than the armed time
+ * waits for it.  A timer every HEARTBEAT_US keeps the armed time, and so
+ * that delay, that short.
+ */
+#define HEARTBEAT_US		100000
 
 /* Settings given on the command line win over the file, also on reload. */
 struct flags {
@@ -50,6 +59,8 @@ static volatile sig_atomic_t	 got_hup;
 static lws_sorted_usec_list_t	 sched_sul;
 static lws_sorted_usec_list_t	 grace_sul;
 static lws_sorted_usec_list_t	 keepalive_sul;
+static lws_sorted_usec_list_t	 heartbeat_sul;
+static struct ev_loop		*loop;
 static int			 grace_over;
 /* All zero: lws's own keepalive is off, keepalive.c pings instead. */
 static const lws_retry_bo_t	 retry;
@@ -228,6 +239,14 @@ keepalive_fire(lws_sorted_usec_list_t *sul)
 	    KEEPALIVE_SWEEP_US);
 }
 
+static void
+heartbeat(lws_sorted_usec_list_t *sul)
+{
+	(void)sul;
+	lws_sul_schedule(streamer->ctx, 0, &heartbeat_sul, heartbeat,
+	    HEARTBEAT_US);
+}
+
 /* Arms the one timer for the earliest due job. */
 void
 streamer_arm(void)
@@ -336,15 +355,23 @@ create_context(void)
 {
 	const struct settings *set = &streamer->set;
 	struct lws_context_creation_info info;
+	void *foreign[1];
 
 	lws_set_log_level(LLL_ERR | LLL_WARN, lws_log);
+	/* epoll through libev: lws's own loop would poll(2) every socket. */
+	if ((loop = ev_loop_new(EVBACKEND_EPOLL)) == NULL)
+		fatalx("cannot create the event loop (libev with epoll)");
+	foreign[0] = loop;
 	memset(&info, 0, sizeof(info));
-	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS;
+	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS |
+	    LWS_SERVER_OPTION_LIBEV;
+	info.foreign_loops = foreign;
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.uid = (uid_t)-1;
 	info.gid = (gid_t)-1;
 	if ((streamer->ctx = lws_create_context(&info)) == NULL)
-		fatalx("cannot create the libwebsockets context");
+		fatalx("cannot create the libwebsockets context (its libev "
+		    "plugin is in the Debian package libwebsockets-evlib-ev)");
 	if (set->ws_socket != NULL)
 		unix_vhost("ws", set->ws_socket, ws_protocols, 0);
 	if (set->ws_listen != NULL)
@@ -379,7 +406,8 @@ parse_flags(int argc, char **argv)
 static void
 serve(void)
 {
-	while (lws_service(streamer->ctx, 0) >= 0) {
+	for (;;) {
+		ev_run(loop, EVRUN_ONCE);
 		if (streamer->stopping && (grace_over ||
 		    streamer->nconns + streamer->ncontrol == 0))
 			break;
@@ -416,6 +444,7 @@ recover(const char *dir)
 	streamer_arm();
 	lws_sul_schedule(streamer->ctx, 0, &keepalive_sul, keepalive_fire,
 	    KEEPALIVE_SWEEP_US);
+	heartbeat(NULL);
 }
 
 static void
@@ -427,6 +456,7 @@ cleanup(struct pidfile *pf)
 	/* A late signal must not reach a context being destroyed. */
 	streamer->ctx = NULL;
 	lws_context_destroy(ctx);
+	ev_loop_destroy(loop);
 	registry_free(&streamer->reg);
 	journal_close(&journal);
 	if (set->ws_socket != NULL)
@@ -467,6 +497,7 @@ main(int argc, char **argv)
 	create_context();
 	if (!flags.foreground && daemon_detach() == -1)
 		fatal("cannot become a daemon");
+	ev_loop_fork(loop);
 	if (pf != NULL && pidfile_write(pf) == -1)
 		fatal("pidfile \"%s\"", set->pidfile);
 	if (journal_prepare(set->state_dir, set->user, &errstr) == -1) {
