@@ -13,14 +13,6 @@
 #include "streamer.h"
 
 /*
- * Jobs start on a grid of this many microseconds of the monotonic clock,
- * so the ticks of jobs with the same rate fall together: one wakeup, and
- * one poll(2) over every connection, serves all of them.  At 100 jobs of
- * 1 Hz that is at most 20 wakeups a second instead of 100.
- */
-#define FAKE_GRID_US	50000
-
-/*
  * The tick at which the duration is reached, in whole ticks: comparing
  * tick / hz with the duration in floating point can land just below it
  * and end the job a tick late.
@@ -165,20 +157,6 @@ fake_tick(struct registry *reg, struct job *job, int64_t now_mono)
 	}
 	if (sched_set(&reg->sched, &job->due, next) == -1)
 		fail(reg, job);
-}
-
-/*
- * A new job: tick 0 now, so the job always has a latest preview, and the
- * next ones on the schedule of a start on the grid just after now (the
- * first interval is up to FAKE_GRID_US longer than 1 / hz, never
- * shorter, so no tick is skipped at any rate).
- */
-void
-fake_start(struct registry *reg, struct job *job, int64_t now_mono)
-{
-	job->start_mono = now_mono +
-	    (FAKE_GRID_US - now_mono % FAKE_GRID_US) % FAKE_GRID_US;
-	fake_tick(reg, job, now_mono);
 }
 
 /*

@@ -313,8 +313,11 @@ job_create(struct registry *reg, const struct jobspec *spec,
 	    "%s producer", __func__, job->id, spec->shape[0], spec->shape[1],
 	    spec->shape[2], spec->pshape[0], spec->pshape[1], spec->pshape[2],
 	    spec->hz, jobspec_producer_name(spec->producer));
-	if (spec->producer == JOBSPEC_FAKE)
-		fake_start(reg, job, now_mono_us());
+	if (spec->producer == JOBSPEC_FAKE) {
+		/* Tick 0 now, so the job always has a latest preview. */
+		job->start_mono = now_mono_us();
+		fake_tick(reg, job, job->start_mono);
+	}
 	return job;
 }
 

@@ -185,8 +185,6 @@ void		 job_run_due(struct registry *reg, int64_t now_mono);
 struct json_object *job_to_json(const struct job *job, int with_token);
 
 /* fake.c */
-void		 fake_start(struct registry *reg, struct job *job,
-		    int64_t now_mono);
 void		 fake_tick(struct registry *reg, struct job *job,
 		    int64_t now_mono);
 void		 fake_resume(struct registry *reg, struct job *job,
