@@ -29,14 +29,14 @@
 
 #define DEFAULT_CONFIG		"/etc/maskstream/ws-streamer.conf"
 #define SHUTDOWN_GRACE_US	(3 * 1000000)
-#define KEEPALIVE_SWEEP_US	1000000
 /*
- * lws 4.1.6's libev glue re-arms its one timer only when it fires: a
- * timer scheduled from an I/O callback for earlier than the armed time
- * waits for it.  A timer every HEARTBEAT_US keeps the armed time, and so
- * that delay, that short.
+ * lws 4.1.6's libev glue re-arms its one timer only when it fires: an
+ * lws timer (sul) scheduled for earlier than the armed time waits for
+ * it.  So the jobs' ticks and the shutdown grace run on timers of our
+ * own on the loop, and lws's timer keeps to the keepalive sweep: lws's
+ * own timeouts are late by at most KEEPALIVE_SWEEP_US.
  */
-#define HEARTBEAT_US		100000
+#define KEEPALIVE_SWEEP_US	1000000
 
 /* Settings given on the command line win over the file, also on reload. */
 struct flags {
@@ -56,11 +56,10 @@ struct streamer			*streamer = &the_streamer;
 static struct flags		 flags;
 static volatile sig_atomic_t	 got_term;
 static volatile sig_atomic_t	 got_hup;
-static lws_sorted_usec_list_t	 sched_sul;
-static lws_sorted_usec_list_t	 grace_sul;
 static lws_sorted_usec_list_t	 keepalive_sul;
-static lws_sorted_usec_list_t	 heartbeat_sul;
 static struct ev_loop		*loop;
+static ev_timer			 sched_timer;
+static ev_timer			 grace_timer;
 static int			 grace_over;
 /* All zero: lws's own keepalive is off, keepalive.c pings instead. */
 static const lws_retry_bo_t	 retry;
@@ -191,9 +190,11 @@ reload(void)
 }
 
 static void
-grace_expired(lws_sorted_usec_list_t *sul)
+grace_expired(struct ev_loop *l, ev_timer *w, int revents)
 {
-	(void)sul;
+	(void)l;
+	(void)w;
+	(void)revents;
 	grace_over = 1;
 }
 
@@ -214,15 +215,17 @@ streamer_event(void)
 		    &ws_protocols[0]);
 		lws_callback_on_writable_all_protocol(streamer->ctx,
 		    &control_protocols[0]);
-		lws_sul_schedule(streamer->ctx, 0, &grace_sul, grace_expired,
-		    SHUTDOWN_GRACE_US);
+		ev_timer_set(&grace_timer, SHUTDOWN_GRACE_US / 1e6, 0.);
+		ev_timer_start(loop, &grace_timer);
 	}
 }
 
 static void
-sched_fire(lws_sorted_usec_list_t *sul)
+sched_fire(struct ev_loop *l, ev_timer *w, int revents)
 {
-	(void)sul;
+	(void)l;
+	(void)w;
+	(void)revents;
 	job_run_due(&streamer->reg, now_mono_us());
 	streamer_arm();
 }
@@ -239,14 +242,6 @@ keepalive_fire(lws_sorted_usec_list_t *sul)
 	    KEEPALIVE_SWEEP_US);
 }
 
-static void
-heartbeat(lws_sorted_usec_list_t *sul)
-{
-	(void)sul;
-	lws_sul_schedule(streamer->ctx, 0, &heartbeat_sul, heartbeat,
-	    HEARTBEAT_US);
-}
-
 /* Arms the one timer for the earliest due job. */
 void
 streamer_arm(void)
@@ -254,13 +249,14 @@ streamer_arm(void)
 	struct sched_item *it = sched_peek(&streamer->reg.sched);
 	int64_t delay;
 
-	if (it == NULL) {
-		lws_sul_cancel(&sched_sul);
+	ev_timer_stop(loop, &sched_timer);
+	if (it == NULL)
 		return;
-	}
+	/* libev counts from the time it read when the loop woke. */
+	ev_now_update(loop);
 	delay = it->due - now_mono_us();
-	lws_sul_schedule(streamer->ctx, 0, &sched_sul, sched_fire,
-	    delay > 0 ? delay : 0);
+	ev_timer_set(&sched_timer, delay > 0 ? delay / 1e6 : 0., 0.);
+	ev_timer_start(loop, &sched_timer);
 }
 
 static int
@@ -361,6 +357,8 @@ create_context(void)
 	/* epoll through libev: lws's own loop would poll(2) every socket. */
 	if ((loop = ev_loop_new(EVBACKEND_EPOLL)) == NULL)
 		fatalx("cannot create the event loop (libev with epoll)");
+	ev_timer_init(&sched_timer, sched_fire, 0., 0.);
+	ev_timer_init(&grace_timer, grace_expired, 0., 0.);
 	foreign[0] = loop;
 	memset(&info, 0, sizeof(info));
 	info.options = LWS_SERVER_OPTION_EXPLICIT_VHOSTS |
@@ -444,7 +442,6 @@ recover(const char *dir)
 	streamer_arm();
 	lws_sul_schedule(streamer->ctx, 0, &keepalive_sul, keepalive_fire,
 	    KEEPALIVE_SWEEP_US);
-	heartbeat(NULL);
 }
 
 static void
@@ -456,6 +453,8 @@ cleanup(struct pidfile *pf)
 	/* A late signal must not reach a context being destroyed. */
 	streamer->ctx = NULL;
 	lws_context_destroy(ctx);
+	ev_timer_stop(loop, &sched_timer);
+	ev_timer_stop(loop, &grace_timer);
 	ev_loop_destroy(loop);
 	registry_free(&streamer->reg);
 	journal_close(&journal);

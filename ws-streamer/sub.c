@@ -273,8 +273,8 @@ flush(struct sub *s, int64_t now)
 
 /*
  * Whether s has more to write (or a close to send) now; if not, it waits
- * for sub_wake_job().  A callback nobody needs costs a poll round per
- * subscriber and message.
+ * for sub_wake_job().  A callback nobody needs costs a wakeup of the loop
+ * per subscriber and message.
  */
 static int
 pending(const struct sub *s)
@@ -312,8 +312,8 @@ sub_writeable(struct sub *s)
 /*
  * Writes to every subscriber of job that is idle, and asks the others
  * for WRITEABLE; flags the ones stuck too long.  Writing here rather than
- * from a WRITEABLE callback saves a poll(2) round over every connection
- * per message.
+ * from a WRITEABLE callback saves a trip through the loop per
+ * subscriber and message.
  */
 void
 sub_wake_job(struct job *job)
