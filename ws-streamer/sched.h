@@ -1,7 +1,8 @@
 /*
  * sched.h: a binary min-heap of due times.  The streamer keeps one entry
  * per job (its next tick, or when it is to be forgotten) and arms a
- * single libwebsockets timer for the earliest, so ten thousand jobs cost
+ * single libev timer for the earliest (streamer_arm() in main.c), so ten
+ * thousand jobs cost
  * O(log n) per tick instead of a sorted-list insertion each.
  */
 #ifndef MS_SCHED_H
