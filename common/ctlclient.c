@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "ctlclient.h"
+#include "ctlproto.h"
+#include "jsontext.h"
 #include "now.h"
 #include "unixsock.h"
 
@@ -144,13 +146,12 @@ ctlclient_call(struct ctlclient *c, struct json_object *req,
 {
 	int64_t deadline = now_mono_us() + (int64_t)c->timeout_ms * 1000;
 	struct json_object *reply;
+	enum jsontext_error jerr;
 	const char *text;
 	size_t len;
 	char *buf, *line;
 	int r;
 
-	json_object_object_add(req, "version",
-	    json_object_new_int(CTLCLIENT_VERSION));
 	text = json_object_to_json_string_length(req,
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 	/* The line and its newline in one send: one wake-up of the streamer. */
@@ -169,7 +170,7 @@ ctlclient_call(struct ctlclient *c, struct json_object *req,
 			*errstr = "the streamer did not answer in time";
 		goto fail;
 	}
-	reply = json_tokener_parse(line);
+	reply = jsontext_parse(line, len, CTLPROTO_DEPTH, &jerr);
 	if (reply == NULL || !json_object_is_type(reply, json_type_object)) {
 		json_object_put(reply);
 		*errstr = "the streamer's reply is not a JSON object";

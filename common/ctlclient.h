@@ -13,8 +13,6 @@
 
 #include "ndjson.h"
 
-#define CTLCLIENT_VERSION	1
-
 struct ctlclient {
 	int			fd;	/* -1 when not connected */
 	struct ndjson_reader	rd;
@@ -31,7 +29,7 @@ int	ctlclient_open(struct ctlclient *c, const char *path, size_t maxline,
 void	ctlclient_close(struct ctlclient *c);
 
 /*
- * Sends req (its "version" is added) and returns the parsed reply
+ * Sends req (built with ctlproto.h) and returns the parsed reply
  * object, which the caller puts.  NULL with *errstr when the connection
  * failed, timed out or answered something that is not a JSON object; the
  * connection is then closed.

@@ -11,6 +11,7 @@
 
 #include "jobspec.h"
 #include "msg.h"
+#include "utf8.h"
 
 static const char *const top_fields[] = {
 	"shape", "dtype", "preview", "duration_s", "seed", "producer", NULL
@@ -27,52 +28,13 @@ known(const char *key, const char *const *fields)
 }
 
 /*
- * The length of the well-formed UTF-8 sequence at s (at most n bytes),
- * or 0 when it is not one: json-c's UTF-8 check lets overlong forms and
- * surrogates through, and the error message goes back as JSON.
- */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned int cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1fu;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0fu;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07u;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3fu);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return len;
-}
-
-/*
  * The length of key cut to at most max bytes, not inside a UTF-8
  * character, and before anything that is not well-formed UTF-8.
  */
 static int
 key_cut(const char *key, size_t max)
 {
-	const unsigned char *k = (const unsigned char *)key;
-	size_t n = 0, len, avail = strnlen(key, max);
-
-	while (n < avail && (len = utf8_len(k + n, avail - n)) != 0)
-		n += len;
-	return (int)n;
+	return (int)utf8_valid_prefix(key, strnlen(key, max));
 }
 
 /* Rejects fields the spec does not have, naming the first one. */
@@ -308,7 +270,7 @@ jobspec_producer_name(enum jobspec_producer p)
 }
 
 struct json_object *
-jobspec_to_json(const struct jobspec *js)
+jobspec_to_json(const struct jobspec *js, enum jobspec_form form)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *p = json_object_new_object();
@@ -322,7 +284,8 @@ jobspec_to_json(const struct jobspec *js)
 	json_object_object_add(o, "dtype", json_object_new_string("uint8"));
 	json_object_object_add(p, "scale", json_object_new_int64(js->scale));
 	json_object_object_add(p, "hz", json_object_new_double(js->hz));
-	json_object_object_add(p, "shape", shape_json(js->pshape));
+	if (form == JOBSPEC_AS_RESOURCE)
+		json_object_object_add(p, "shape", shape_json(js->pshape));
 	json_object_object_add(o, "preview", p);
 	json_object_object_add(o, "duration_s",
 	    json_object_new_double(js->duration_s));

@@ -41,9 +41,16 @@ struct jobspec {
 int	jobspec_parse(struct json_object *obj, struct jobspec *js, char *err,
 	    size_t errlen);
 
+/* How a spec is written out. */
+enum jobspec_form {
+	JOBSPEC_AS_REQUEST,	/* what jobspec_parse() takes back unchanged */
+	JOBSPEC_AS_RESOURCE	/* also the computed preview.shape */
+};
+
 /* The spec as a JSON object (shape, dtype, preview, duration_s, seed,
- * producer), for job resources; NULL on allocation failure. */
-struct json_object *jobspec_to_json(const struct jobspec *js);
+ * producer), in the form asked; NULL on allocation failure. */
+struct json_object *jobspec_to_json(const struct jobspec *js,
+	    enum jobspec_form form);
 
 const char *jobspec_producer_name(enum jobspec_producer p);
 

@@ -3,7 +3,6 @@
  * The decoder trusts nothing it reads; the encoder refuses whatever the
  * decoder would refuse, so that decoding what it wrote gives m back.
  */
-#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +12,9 @@
 
 #include "b64.h"
 #include "id.h"
+#include "jsontext.h"
 #include "msg.h"
+#include "utf8.h"
 #include "zpay.h"
 
 /*
@@ -46,14 +47,11 @@ struct kind {
 			    const char **);
 };
 
-static int	utf8_seqlen(const unsigned char *, size_t);
-static int	utf8_valid(const char *, size_t);
 static int	text_valid(const char *, size_t, size_t, size_t);
 static int	shape_valid(const uint32_t[3]);
 static int	state_valid(enum job_state);
 static int	eta_valid(double);
 static size_t	carray_len(const char *, size_t);
-static int	only_space(const char *, size_t);
 static struct json_object *parse(const char *, size_t, const char **);
 static int	field(struct json_object *, const struct field *,
 		    struct json_object **, const char **);
@@ -84,9 +82,12 @@ static int	decode_progress(struct json_object *, struct msg *,
 		    const char **);
 static int	decode_preview(struct json_object *, struct msg *,
 		    const char **);
-static int	decode_payload(struct msg *, const char *, size_t,
+static int	decode_preview_into(struct json_object *, struct msg *,
+		    const struct msg_preview_dest *, const char **);
+static int	payload_buffer(struct msg *, uint8_t *, const char **);
+static int	decode_payload(struct msg *, const char *, size_t, uint8_t *,
 		    const char **);
-static int	decode_deflate(struct msg *, const char *, size_t,
+static int	decode_deflate(struct msg *, const char *, size_t, uint8_t *,
 		    const char **);
 static int	decode_completed(struct json_object *, struct msg *,
 		    const char **);
@@ -100,10 +101,6 @@ static int	encode_status(struct json_object *, const struct msg *,
 		    const char **);
 static int	encode_progress(struct json_object *, const struct msg *,
 		    const char **);
-static int	encode_preview(struct json_object *, const struct msg *,
-		    const char **);
-static struct json_object *new_payload(const struct msg *);
-static struct json_object *new_deflate_payload(const struct msg *);
 static int	encode_completed(struct json_object *, const struct msg *,
 		    const char **);
 static int	encode_error(struct json_object *, const struct msg *,
@@ -122,6 +119,10 @@ static const char err_voxels[] =
 static const char err_paylen[] =
     "preview: payload length does not match shape";
 static const char err_base64[] = "preview: \"payload\" is not valid base64";
+static const char err_notshape[] =
+    "preview: must have the job's scale and preview shape";
+static const char err_status[] =
+    "status: not a producer's message (the streamer writes it)";
 static const char err_zlong[] =
     "preview: compressed \"payload\" is longer than zlib makes it";
 
@@ -203,7 +204,7 @@ static const struct field f_message = { "message",
 static const struct kind kinds[] = {
 	[MSG_STATUS] = { "status", decode_status, encode_status },
 	[MSG_PROGRESS] = { "progress", decode_progress, encode_progress },
-	[MSG_PREVIEW] = { "preview", decode_preview, encode_preview },
+	[MSG_PREVIEW] = { "preview", decode_preview, NULL },	/* write_preview() */
 	[MSG_COMPLETED] = { "completed", decode_completed, encode_completed },
 	[MSG_ERROR] = { "error", decode_error, encode_error }
 };
@@ -280,54 +281,6 @@ msg_clear(struct msg *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/*
- * The length of the UTF-8 sequence starting s (len bytes left), or 0
- * when it is malformed, overlong, a surrogate or above U+10FFFF.  This
- * is stricter than json-c, so the text we store can be re-encoded.
- */
-static int
-utf8_seqlen(const unsigned char *s, size_t len)
-{
-	uint32_t cp, min;
-	int	 n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		n = 2, cp = s[0] & 0x1f, min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		n = 3, cp = s[0] & 0x0f, min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		n = 4, cp = s[0] & 0x07, min = 0x10000;
-	} else
-		return 0;
-	if (len < (size_t)n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-static int
-utf8_valid(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	int	 n;
-
-	while (len > 0) {
-		if ((n = utf8_seqlen(p, len)) == 0)
-			return 0;
-		p += n;
-		len -= n;
-	}
-	return 1;
-}
-
 /* Free text of min..max bytes: UTF-8 and no NUL, which C would cut at. */
 static int
 text_valid(const char *s, size_t len, size_t min, size_t max)
@@ -388,63 +341,33 @@ carray_len(const char *s, size_t size)
 	return nul == NULL ? size : (size_t)(nul - s);
 }
 
-static int
-only_space(const char *s, size_t len)
-{
-	size_t	 i;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' &&
-		    s[i] != '\r')
-			return 0;
-	}
-	return 1;
-}
-
-/*
- * Parses exactly len bytes of text into a JSON object.  json-c's strict
- * mode would reject trailing data too, but as a generic parse error;
- * we check it ourselves to say what is wrong.
- */
+/* Parses exactly len bytes of text into a JSON object. */
 static struct json_object *
 parse(const char *text, size_t len, const char **errstr)
 {
-	struct json_tokener *tok;
 	struct json_object *root;
-	enum json_tokener_error err;
-	size_t	 end;
+	enum jsontext_error err;
 
-	if (len > INT_MAX) {
-		*errstr = err_toolong;
+	if ((root = jsontext_parse(text, len, PARSE_DEPTH, &err)) == NULL &&
+	    err != JSONTEXT_OK) {
+		if (err == JSONTEXT_NOMEM)
+			*errstr = err_nomem;
+		else if (err == JSONTEXT_TOOLONG)
+			*errstr = err_toolong;
+		else if (err == JSONTEXT_DEPTH)
+			*errstr = err_depth;
+		else if (err == JSONTEXT_TRAILING)
+			*errstr = err_trailing;
+		else
+			*errstr = err_json;
 		return NULL;
 	}
-	if ((tok = json_tokener_new_ex(PARSE_DEPTH)) == NULL) {
-		*errstr = err_nomem;
-		return NULL;
-	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_ALLOW_TRAILING_CHARS | JSON_TOKENER_VALIDATE_UTF8);
-	root = json_tokener_parse_ex(tok, text, (int)len);
-	end = json_tokener_get_parse_end(tok);
-	/* A bare number or literal only ends when json-c sees a NUL. */
-	if (root == NULL && json_tokener_get_error(tok) ==
-	    json_tokener_continue)
-		root = json_tokener_parse_ex(tok, "", 1);
-	err = json_tokener_get_error(tok);
-	json_tokener_free(tok);
-
-	if (err == json_tokener_error_depth)
-		*errstr = err_depth;
-	else if (err != json_tokener_success)
-		*errstr = err_json;
-	else if (!only_space(text + end, len - end))
-		*errstr = err_trailing;
-	else if (!json_object_is_type(root, json_type_object))
+	if (!json_object_is_type(root, json_type_object)) {
+		json_object_put(root);
 		*errstr = err_object;
-	else
-		return root;
-	json_object_put(root);
-	return NULL;
+		return NULL;
+	}
+	return root;
 }
 
 /*
@@ -688,8 +611,14 @@ decode_progress(struct json_object *o, struct msg *m, const char **errstr)
 	return 0;
 }
 
+/*
+ * A preview's fields and payload: with dest, it must have dest's scale
+ * and shape and its payload goes into dest's buffer; else into a new
+ * allocation.
+ */
 static int
-decode_preview(struct json_object *o, struct msg *m, const char **errstr)
+decode_preview_into(struct json_object *o, struct msg *m,
+    const struct msg_preview_dest *dest, const char **errstr)
 {
 	const char *payload;
 	int64_t	 scale, skipped = 0;
@@ -708,11 +637,36 @@ decode_preview(struct json_object *o, struct msg *m, const char **errstr)
 		*errstr = err_voxels;
 		return -1;
 	}
+	if (dest != NULL && (m->scale != dest->scale ||
+	    memcmp(m->shape, dest->shape, sizeof(m->shape)) != 0)) {
+		*errstr = err_notshape;
+		return -1;
+	}
 	if (get_length(o, m, errstr) < 0)
 		return -1;
 	if (m->encoding == MSG_ENC_DEFLATE)
-		return decode_deflate(m, payload, len, errstr);
-	return decode_payload(m, payload, len, errstr);
+		return decode_deflate(m, payload, len,
+		    dest != NULL ? dest->buf : NULL, errstr);
+	return decode_payload(m, payload, len, dest != NULL ? dest->buf : NULL,
+	    errstr);
+}
+
+/* m->payload: dst when given, else a new buffer of the shape's voxels. */
+static int
+payload_buffer(struct msg *m, uint8_t *dst, const char **errstr)
+{
+	if (dst == NULL && (dst = malloc(msg_shape_voxels(m->shape))) == NULL) {
+		*errstr = err_nomem;
+		return -1;
+	}
+	m->payload = dst;
+	return 0;
+}
+
+static int
+decode_preview(struct json_object *o, struct msg *m, const char **errstr)
+{
+	return decode_preview_into(o, m, NULL, errstr);
 }
 
 static int
@@ -778,7 +732,7 @@ b64_payload_len(const char *s, size_t len)
  * of the wrong size is reported as such rather than as bad base64.
  */
 static int
-decode_payload(struct msg *m, const char *s, size_t len,
+decode_payload(struct msg *m, const char *s, size_t len, uint8_t *dst,
     const char **errstr)
 {
 	const char *b64err;
@@ -786,19 +740,13 @@ decode_payload(struct msg *m, const char *s, size_t len,
 	size_t	 outlen;
 
 	voxels = msg_shape_voxels(m->shape);
-	if (voxels > MSG_PAYLOAD_MAX) {
-		*errstr = err_voxels;
-		return -1;
-	}
 	if (len != b64_encoded_len(voxels) ||
 	    b64_payload_len(s, len) != voxels) {
 		*errstr = err_paylen;
 		return -1;
 	}
-	if ((m->payload = malloc(voxels)) == NULL) {
-		*errstr = err_nomem;
+	if (payload_buffer(m, dst, errstr) == -1)
 		return -1;
-	}
 	if (b64_decode(m->payload, voxels, s, len, &outlen, &b64err) == -1) {
 		*errstr = err_base64;
 		return -1;
@@ -817,7 +765,8 @@ decode_payload(struct msg *m, const char *s, size_t len,
  * a hostile stream costs no more memory than an honest one.
  */
 static int
-decode_deflate(struct msg *m, const char *s, size_t len, const char **errstr)
+decode_deflate(struct msg *m, const char *s, size_t len, uint8_t *dst,
+    const char **errstr)
 {
 	const char *b64err;
 	uint64_t voxels;
@@ -830,9 +779,7 @@ decode_deflate(struct msg *m, const char *s, size_t len, const char **errstr)
 		*errstr = err_zlong;
 		return -1;
 	}
-	if ((z = malloc(b64_decoded_maxlen(len) + 1)) == NULL ||
-	    (m->payload = malloc(voxels)) == NULL) {
-		free(z);
+	if ((z = malloc(b64_decoded_maxlen(len) + 1)) == NULL) {
 		*errstr = err_nomem;
 		return -1;
 	}
@@ -840,6 +787,10 @@ decode_deflate(struct msg *m, const char *s, size_t len, const char **errstr)
 	    &b64err) == -1) {
 		free(z);
 		*errstr = err_base64;
+		return -1;
+	}
+	if (payload_buffer(m, dst, errstr) == -1) {
+		free(z);
 		return -1;
 	}
 	rc = zpay_decompress(m->payload, voxels, z, zlen, errstr);
@@ -909,6 +860,34 @@ msg_decode(const char *text, size_t len, struct msg *m, const char **errstr)
 	json_object_put(root);
 	if (rc == -1)
 		msg_clear(m);
+	return rc;
+}
+
+int
+msg_decode_published(struct json_object *o,
+    const struct msg_preview_dest *dest, struct msg *m, const char **errstr)
+{
+	int	 rc;
+
+	memset(m, 0, sizeof(*m));
+	if (!json_object_is_type(o, json_type_object)) {
+		*errstr = err_object;
+		return -1;
+	}
+	if (decode_type(o, m, errstr) == -1)
+		return -1;
+	if (m->type == MSG_STATUS) {
+		*errstr = err_status;
+		rc = -1;
+	} else if (m->type == MSG_PREVIEW)
+		rc = decode_preview_into(o, m, dest, errstr);
+	else
+		rc = kinds[m->type].decode(o, m, errstr);
+	if (rc == -1) {
+		if (dest != NULL && m->payload == dest->buf)
+			m->payload = NULL;	/* the caller's */
+		msg_clear(m);
+	}
 	return rc;
 }
 
@@ -1040,69 +1019,6 @@ preview_invalid(const struct msg *m)
 }
 
 static int
-encode_preview(struct json_object *o, const struct msg *m,
-    const char **errstr)
-{
-	if ((*errstr = preview_invalid(m)) != NULL)
-		return -1;
-	if (add(o, "scale", json_object_new_int64(m->scale)) ||
-	    add(o, "shape", new_shape(m->shape)) ||
-	    add(o, "dtype", json_object_new_string("uint8")) ||
-	    add(o, "encoding",
-	    json_object_new_string(encodings[m->encoding])) ||
-	    (m->encoding == MSG_ENC_DEFLATE &&
-	    add(o, "length", json_object_new_int64((int64_t)m->payload_len))) ||
-	    add(o, "payload", m->encoding == MSG_ENC_DEFLATE ?
-	    new_deflate_payload(m) : new_payload(m)) ||
-	    (m->skipped > 0 &&
-	    add(o, "skipped", json_object_new_int64(m->skipped))))
-		*errstr = err_nomem;
-	else
-		return 0;
-	return -1;
-}
-
-/* m->payload in base64 as a JSON string, or NULL when memory ran out. */
-static struct json_object *
-new_payload(const struct msg *m)
-{
-	struct json_object *v;
-	char	*buf;
-	size_t	 len;
-
-	if ((buf = malloc(b64_encoded_len(m->payload_len) + 1)) == NULL)
-		return NULL;
-	len = b64_encode(buf, m->payload, m->payload_len);
-	v = json_object_new_string_len(buf, len);
-	free(buf);
-	return v;
-}
-
-/* m->payload through zlib, then base64, as a JSON string, or NULL. */
-static struct json_object *
-new_deflate_payload(const struct msg *m)
-{
-	struct json_object *v = NULL;
-	const char *errstr;
-	uint8_t	*z;
-	char	*buf = NULL;
-	size_t	 zlen, cap, len;
-
-	cap = zpay_bound(m->payload_len);
-	if ((z = malloc(cap)) == NULL)
-		return NULL;
-	if (zpay_compress(z, cap, m->payload, m->payload_len, &zlen,
-	    &errstr) == 0 &&
-	    (buf = malloc(b64_encoded_len(zlen) + 1)) != NULL) {
-		len = b64_encode(buf, z, zlen);
-		v = json_object_new_string_len(buf, len);
-	}
-	free(buf);
-	free(z);
-	return v;
-}
-
-static int
 encode_completed(struct json_object *o, const struct msg *m,
     const char **errstr)
 {
@@ -1137,23 +1053,17 @@ encode_error(struct json_object *o, const struct msg *m,
 }
 
 /*
- * The base64 alphabet's '/' is left unescaped: escaping it would only
- * make previews larger.
+ * Every type but the preview through json-c.  The base64 alphabet's '/'
+ * is left unescaped: escaping it would only make previews larger.
  */
-char *
-msg_encode(const struct msg *m, size_t *len, const char **errstr)
+static char *
+encode_json(const struct msg *m, size_t *len, const char **errstr)
 {
 	struct json_object *o;
-	const char *json, *dummy;
+	const char *json;
 	char	*out = NULL;
 	size_t	 jsonlen;
 
-	if (errstr == NULL)
-		errstr = &dummy;
-	if ((size_t)m->type >= NKINDS) {
-		*errstr = err_type;
-		return NULL;
-	}
 	if ((o = json_object_new_object()) == NULL) {
 		*errstr = err_nomem;
 		return NULL;
@@ -1174,8 +1084,9 @@ msg_encode(const struct msg *m, size_t *len, const char **errstr)
 }
 
 /*
- * The text of a preview up to the payload's opening quote, as json-c
- * writes it for msg_encode(); its length, or 0 when it does not fit.
+ * The text of a preview up to the payload's opening quote, in the order
+ * and form json-c writes the other messages; its length, or 0 when it
+ * does not fit.
  */
 static size_t
 preview_prefix(const struct msg *m, char *buf, size_t size)
@@ -1195,18 +1106,30 @@ preview_prefix(const struct msg *m, char *buf, size_t size)
 	return n > 0 && (size_t)n < size ? (size_t)n : 0;
 }
 
+size_t
+msg_preview_end(int64_t skipped, char *buf, size_t size)
+{
+	int	 n;
+
+	if (skipped > 0)
+		n = snprintf(buf, size, ",\"skipped\":%lld}",
+		    (long long)skipped);
+	else
+		n = snprintf(buf, size, "}");
+	return n > 0 && (size_t)n < size ? (size_t)n : 0;
+}
+
 /*
- * A preview without json-c: the bytes msg_encode() writes (test_msg.c
- * compares them), with the payload encoded once, straight into the
- * block, instead of into a buffer that json-c copies, escapes into its
- * own and msg_encode() copies again.  A compressed payload takes one
- * more buffer, of the compressed size.
+ * A preview, written without json-c: its payload is encoded once,
+ * straight into the block, instead of into a buffer that json-c copies
+ * and escapes into its own.  A compressed payload takes one more
+ * buffer, of the compressed size.
  */
 static char *
 write_preview(const struct msg *m, size_t head, size_t tail, size_t *len,
     const char **errstr)
 {
-	char	 pre[256], post[48], *block;
+	char	 pre[256], post[MSG_PREVIEW_END_MAX + 1], *block;
 	const uint8_t *src = m->payload;
 	uint8_t	*z = NULL;
 	size_t	 srclen = m->payload_len, prelen, postlen, b64len;
@@ -1218,9 +1141,8 @@ write_preview(const struct msg *m, size_t head, size_t tail, size_t *len,
 		*errstr = err_toolong;
 		return NULL;
 	}
-	postlen = m->skipped > 0 ? (size_t)snprintf(post, sizeof(post),
-	    "\",\"skipped\":%lld}", (long long)m->skipped) :
-	    (size_t)snprintf(post, sizeof(post), "\"}");
+	post[0] = '"';
+	postlen = 1 + msg_preview_end(m->skipped, post + 1, sizeof(post) - 1);
 	if (m->encoding == MSG_ENC_DEFLATE) {
 		if ((z = malloc(zpay_bound(srclen))) == NULL) {
 			*errstr = err_nomem;
@@ -1242,9 +1164,16 @@ write_preview(const struct msg *m, size_t head, size_t tail, size_t *len,
 	}
 	memcpy(block + head, pre, prelen);
 	b64_encode(block + head + prelen, src, srclen);
-	memcpy(block + head + prelen + b64len, post, postlen + 1);
+	memcpy(block + head + prelen + b64len, post, postlen);
+	block[head + *len] = '\0';
 	free(z);
 	return block;
+}
+
+char *
+msg_encode(const struct msg *m, size_t *len, const char **errstr)
+{
+	return msg_encode_room(m, 0, 0, len, errstr);
 }
 
 char *
@@ -1256,11 +1185,16 @@ msg_encode_room(const struct msg *m, size_t head, size_t tail, size_t *len,
 
 	if (errstr == NULL)
 		errstr = &dummy;
+	if ((size_t)m->type >= NKINDS) {
+		*errstr = err_type;
+		return NULL;
+	}
 	if (m->type == MSG_PREVIEW)
 		return write_preview(m, head, tail, len, errstr);
+	if ((text = encode_json(m, len, errstr)) == NULL || (head == 0 &&
+	    tail == 0))
+		return text;
 	/* Small messages: one more copy costs nothing worth a writer. */
-	if ((text = msg_encode(m, len, errstr)) == NULL)
-		return NULL;
 	if ((block = malloc(head + *len + 1 + tail)) == NULL)
 		*errstr = err_nomem;
 	else

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <json-c/json.h>
+
 #include "id.h"
 
 #define MSG_DIM_MAX		4096		/* per axis, volume and preview */
@@ -16,6 +18,7 @@
 #define MSG_CODE_MAX		64		/* error code, with NUL */
 #define MSG_TEXT_MAX		512		/* error message, with NUL */
 #define MSG_EPOCH_MAX		64		/* streamer run id, with NUL */
+#define MSG_PREVIEW_END_MAX	32		/* msg_preview_end(), with NUL */
 
 enum msg_type {
 	MSG_STATUS,
@@ -101,10 +104,19 @@ char		*msg_encode(const struct msg *m, size_t *len,
  * the text and tail bytes after its NUL, so that the caller can frame
  * it in place (the text is at block + head; free the block).  A preview
  * is written without json-c, its payload encoded straight into the
- * block: the streamer's path for big previews.
+ * block: the one writer of previews, for every caller.
  */
 char		*msg_encode_room(const struct msg *m, size_t head, size_t tail,
 		    size_t *len, const char **errstr);
+
+/*
+ * The end of a preview's text after its payload's closing quote: "}",
+ * or ",\"skipped\":N}" when skipped > 0.  A preview for a subscriber
+ * that skipped some is the shared text without its last byte, then
+ * this.  Writes it NUL-terminated into buf (MSG_PREVIEW_END_MAX bytes
+ * suffice) and returns its length.
+ */
+size_t		 msg_preview_end(int64_t skipped, char *buf, size_t size);
 
 /*
  * Decodes one message from text (len bytes) into m, which owns the
@@ -120,6 +132,25 @@ char		*msg_encode_room(const struct msg *m, size_t head, size_t tail,
  * fields are ignored.  Returns 0 or -1.
  */
 int		 msg_decode(const char *text, size_t len, struct msg *m,
+		    const char **errstr);
+
+/* Where a producer's preview must fit (msg_decode_published()). */
+struct msg_preview_dest {
+	uint32_t	 scale;		/* the job's */
+	uint32_t	 shape[3];	/* the job's preview shape */
+	uint8_t		*buf;		/* that shape's voxels */
+};
+
+/*
+ * A message a producer publishes, already parsed (o): as msg_decode(),
+ * without job_id, seq and ts_us (the job gives those; they are not
+ * read), and never a status.  A preview must have dest's scale and
+ * shape, and its payload is decoded straight into dest->buf: on success
+ * m->payload is dest->buf, which stays the caller's (do not msg_clear()
+ * m then).  After a failure dest->buf's contents are undefined.
+ */
+int		 msg_decode_published(struct json_object *o,
+		    const struct msg_preview_dest *dest, struct msg *m,
 		    const char **errstr);
 
 /* Frees what m owns and zeroes it. */

@@ -13,7 +13,9 @@
 #include <json-c/json.h>
 
 #include "ctlclient.h"
+#include "ctlproto.h"
 #include "daemon.h"
+#include "jsontext.h"
 #include "msg.h"
 #include "now.h"
 
@@ -69,40 +71,34 @@ print_json(struct json_object *o)
 	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
-/* Sends req and returns the reply's payload under key, or NULL. */
+/*
+ * Sends req, a request of op (NULL when it could not be built), and
+ * returns the reply's value, owned by *reply; NULL after saying why.
+ */
 static struct json_object *
-call(struct ctlclient *c, struct json_object *req, const char *key,
+call(struct ctlclient *c, enum ctlproto_op op, struct json_object *req,
     struct json_object **reply)
 {
-	struct json_object *ok, *err = NULL, *v = NULL;
-	const char *errstr;
+	struct ctlproto_reply r;
+	const char *errstr = "out of memory";
 
-	*reply = ctlclient_call(c, req, &errstr);
+	*reply = NULL;
+	if (req != NULL)
+		*reply = ctlclient_call(c, req, &errstr);
 	json_object_put(req);
 	if (*reply == NULL) {
 		fprintf(stderr, "maskstreamctl: %s\n", errstr);
 		return NULL;
 	}
-	if (!json_object_object_get_ex(*reply, "ok", &ok) ||
-	    !json_object_get_boolean(ok)) {
-		json_object_object_get_ex(*reply, "error", &err);
-		fprintf(stderr, "maskstreamctl: %s\n", err == NULL ? "failed" :
-		    json_object_get_string(json_object_object_get(err,
-		    "message")));
+	if (ctlproto_reply_read(*reply, op, &r, &errstr) == -1) {
+		fprintf(stderr, "maskstreamctl: %s\n", errstr);
 		return NULL;
 	}
-	if (key != NULL)
-		json_object_object_get_ex(*reply, key, &v);
-	return key == NULL ? *reply : v;
-}
-
-static struct json_object *
-request(const char *op)
-{
-	struct json_object *req = json_object_new_object();
-
-	json_object_object_add(req, "op", json_object_new_string(op));
-	return req;
+	if (r.err != CTLPROTO_OK) {
+		fprintf(stderr, "maskstreamctl: %s (%s)\n", r.message, r.code);
+		return NULL;
+	}
+	return r.value;
 }
 
 static const char *
@@ -128,17 +124,49 @@ shape_str(struct json_object *a, char *buf, size_t len)
 	return buf;
 }
 
+/* A number argument as JSON; the streamer checks its range. */
+static struct json_object *
+number(const char *s, int integer)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0') {
+		fprintf(stderr, "maskstreamctl: \"%s\" is not a number\n", s);
+		exit(DAEMON_EXIT_USAGE);
+	}
+	return integer ? json_object_new_int64((int64_t)d) :
+	    json_object_new_double(d);
+}
+
+/* An integer argument in min..max, or a usage error. */
+static int64_t
+integer(const char *s, int64_t min, int64_t max)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
+		fprintf(stderr, "maskstreamctl: \"%s\" is not an integer in "
+		    "%lld..%lld\n", s, (long long)min, (long long)max);
+		exit(DAEMON_EXIT_USAGE);
+	}
+	return v;
+}
+
 static int
 cmd_show_jobs(struct ctlclient *c, char **argv)
 {
-	struct json_object *req = request("list"), *reply, *jobs, *j, *p;
+	struct json_object *reply, *jobs, *j, *p;
 	char s1[48], s2[48];
 	size_t i, n;
 
-	if (argv[0] != NULL)
-		json_object_object_add(req, "limit",
-		    json_object_new_int(atoi(argv[0])));
-	if ((jobs = call(c, req, "jobs", &reply)) == NULL) {
+	if ((jobs = call(c, CTLPROTO_LIST, ctlproto_list(argv[0] != NULL ?
+	    integer(argv[0], 1, CTLPROTO_LIST_MAX) : 0), &reply)) == NULL) {
 		json_object_put(reply);
 		return 1;
 	}
@@ -158,21 +186,12 @@ cmd_show_jobs(struct ctlclient *c, char **argv)
 	return 0;
 }
 
-static struct json_object *
-with_id(const char *op, const char *id)
-{
-	struct json_object *req = request(op);
-
-	json_object_object_add(req, "id", json_object_new_string(id));
-	return req;
-}
-
 static int
-show_reply(struct ctlclient *c, struct json_object *req, const char *key)
+show_reply(struct ctlclient *c, enum ctlproto_op op, struct json_object *req)
 {
 	struct json_object *reply, *v;
 
-	if ((v = call(c, req, key, &reply)) != NULL)
+	if ((v = call(c, op, req, &reply)) != NULL)
 		print_json(v);
 	json_object_put(reply);
 	return v == NULL;
@@ -181,20 +200,20 @@ show_reply(struct ctlclient *c, struct json_object *req, const char *key)
 static int
 cmd_show_job(struct ctlclient *c, char **argv)
 {
-	return show_reply(c, with_id("get", argv[0]), "job");
+	return show_reply(c, CTLPROTO_GET, ctlproto_get(argv[0], NULL));
 }
 
 static int
 cmd_stats(struct ctlclient *c, char **argv)
 {
 	(void)argv;
-	return show_reply(c, request("stats"), "stats");
+	return show_reply(c, CTLPROTO_STATS, ctlproto_stats());
 }
 
 static int
 cmd_cancel(struct ctlclient *c, char **argv)
 {
-	return show_reply(c, with_id("cancel", argv[0]), "job");
+	return show_reply(c, CTLPROTO_CANCEL, ctlproto_cancel(argv[0], NULL));
 }
 
 static int
@@ -212,31 +231,13 @@ parse_shape(const char *s, struct json_object **shape)
 	return 0;
 }
 
-/* A number argument as JSON; the streamer checks its range. */
-static struct json_object *
-number(const char *s, int integer)
-{
-	char *end;
-	double d;
-
-	errno = 0;
-	d = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0') {
-		fprintf(stderr, "maskstreamctl: \"%s\" is not a number\n", s);
-		exit(DAEMON_EXIT_USAGE);
-	}
-	return integer ? json_object_new_int64((int64_t)d) :
-	    json_object_new_double(d);
-}
-
 static int
 cmd_create(struct ctlclient *c, char **argv)
 {
-	struct json_object *req = request("create"), *job, *shape, *reply, *j;
+	struct json_object *job, *shape, *reply, *j;
 
 	if (parse_shape(argv[0], &shape) == -1) {
 		fprintf(stderr, "maskstreamctl: shape must be ZxYxX\n");
-		json_object_put(req);
 		return DAEMON_EXIT_USAGE;
 	}
 	job = json_object_new_object();
@@ -251,8 +252,7 @@ cmd_create(struct ctlclient *c, char **argv)
 		if (argv[3] != NULL)
 			json_object_object_add(job, "seed", number(argv[3], 1));
 	}
-	json_object_object_add(req, "job", job);
-	if ((j = call(c, req, "job", &reply)) != NULL)
+	if ((j = call(c, CTLPROTO_CREATE, ctlproto_create(job), &reply)) != NULL)
 		printf("id %s\ntoken %s\nws_url %s\n", str(j, "id"),
 		    str(j, "token"), str(j, "ws_url"));
 	json_object_put(reply);
@@ -290,18 +290,22 @@ print_message(const char *line, size_t len)
 static int
 cmd_watch(struct ctlclient *c, char **argv)
 {
-	struct json_object *req = with_id("subscribe", argv[0]), *reply;
+	struct ctlproto_subscription sub;
+	struct json_object *reply;
 	const char *errstr = "lost the connection";
 	size_t len;
 	char *line;
 	int r, ended = 0;
 
-	if (argv[1] != NULL)
-		json_object_object_add(req, "since", number(argv[1], 1));
-	if (argv[1] != NULL && argv[2] != NULL)
-		json_object_object_add(req, "epoch",
-		    json_object_new_string(argv[2]));
-	if (call(c, req, NULL, &reply) == NULL) {
+	memset(&sub, 0, sizeof(sub));
+	sub.id = argv[0];
+	if (argv[1] != NULL) {
+		sub.has_since = 1;
+		sub.since = integer(argv[1], 0, 9007199254740991LL);
+		sub.epoch = argv[2];
+	}
+	if (call(c, CTLPROTO_SUBSCRIBE, ctlproto_subscribe(&sub),
+	    &reply) == NULL) {
 		json_object_put(reply);
 		return 1;
 	}
@@ -321,10 +325,12 @@ cmd_watch(struct ctlclient *c, char **argv)
 static int
 cmd_request(struct ctlclient *c, char **argv)
 {
-	struct json_object *req = json_tokener_parse(argv[0]), *reply;
+	struct json_object *req, *reply;
+	enum jsontext_error jerr;
 	const char *errstr;
 
-	if (req == NULL || !json_object_is_type(req, json_type_object)) {
+	req = jsontext_parse(argv[0], strlen(argv[0]), CTLPROTO_DEPTH, &jerr);
+	if (req == NULL || ctlproto_stamp(req) == -1) {
 		fprintf(stderr, "maskstreamctl: the request must be a JSON "
 		    "object\n");
 		json_object_put(req);

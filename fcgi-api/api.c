@@ -11,8 +11,10 @@
 #include <json-c/json.h>
 
 #include "api.h"
+#include "ctlproto.h"
 #include "id.h"
 #include "jobspec.h"
+#include "jsontext.h"
 
 #define JOBS_PATH	"/api/jobs"
 /* json-c counts the top level too: 16 levels of nesting. */
@@ -83,64 +85,42 @@ ok(struct api_response *res, int status, struct json_object *body)
 	res->body = body;
 }
 
-/* The streamer's error codes as HTTP statuses. */
-static int
-status_of(const char *code)
-{
-	static const struct { const char *code; int status; } map[] = {
-		{ "bad_request", 400 }, { "invalid_job", 400 },
-		{ "forbidden", 403 }, { "not_found", 404 },
-		{ "conflict", 409 }, { "too_many_jobs", 503 },
-		{ "journal_failed", 503 },
-		{ NULL, 0 }
-	};
-	int i;
-
-	for (i = 0; map[i].code != NULL; i++)
-		if (strcmp(map[i].code, code) == 0)
-			return map[i].status;
-	return 502;
-}
-
 /*
- * Sends req to the streamer.  Returns its reply's value under key, owned
- * by *reply, or NULL with res filled in with the right error.
+ * Sends req (a request of op) to the streamer.  Returns its reply's
+ * value, owned by *reply, or NULL with res filled in: the streamer's
+ * refusal with the HTTP status the protocol gives its code, or what
+ * went wrong on the way.
  */
 static struct json_object *
-call(const struct api_backend *be, struct json_object *req, const char *key,
-    struct json_object **reply, struct api_response *res)
+call(const struct api_backend *be, enum ctlproto_op op,
+    struct json_object *req, struct json_object **reply,
+    struct api_response *res)
 {
-	struct json_object *v, *err, *code, *msg;
+	struct ctlproto_reply r;
+	const char *errstr;
+	int status;
 
+	*reply = NULL;
+	if (req == NULL) {
+		api_error(res, 500, "internal", "out of memory");
+		return NULL;
+	}
 	if ((*reply = be->call(be->arg, req)) == NULL) {
 		unavailable(res);
 		return NULL;
 	}
-	if (json_object_object_get_ex(*reply, "ok", &v) &&
-	    json_object_get_boolean(v) &&
-	    json_object_object_get_ex(*reply, key, &v))
-		return v;
-	if (json_object_object_get_ex(*reply, "error", &err) &&
-	    json_object_object_get_ex(err, "code", &code) &&
-	    json_object_object_get_ex(err, "message", &msg)) {
-		const char *c = json_object_get_string(code);
-
-		api_error(res, status_of(c), c, json_object_get_string(msg));
-		if (status_of(c) == 503)
-			res->retry_after = API_RETRY_AFTER;
-	} else
+	if (ctlproto_reply_read(*reply, op, &r, &errstr) == -1) {
 		api_error(res, 502, "bad_gateway", "the streamer answered "
 		    "something unexpected");
+		return NULL;
+	}
+	if (r.err == CTLPROTO_OK)
+		return r.value;
+	status = ctlproto_err_status(r.err);
+	api_error(res, status, r.code, r.message);
+	if (status == 503)
+		res->retry_after = API_RETRY_AFTER;
 	return NULL;
-}
-
-static struct json_object *
-request(const char *op)
-{
-	struct json_object *r = json_object_new_object();
-
-	json_object_object_add(r, "op", json_object_new_string(op));
-	return r;
 }
 
 /* The bearer credential, if any, and what it is. */
@@ -192,25 +172,15 @@ allow_collection(const struct api_request *req, struct api_keys *keys,
 static struct json_object *
 parse_body(const struct api_request *req, struct api_response *res)
 {
-	struct json_tokener *tok = json_tokener_new_ex(JSON_DEPTH);
-	struct json_object *obj = NULL;
+	struct json_object *obj;
+	enum jsontext_error err;
 
-	if (tok == NULL) {
+	obj = jsontext_parse(req->body, req->length, JSON_DEPTH, &err);
+	if (obj == NULL && err == JSONTEXT_NOMEM)
 		api_error(res, 500, "internal", "out of memory");
-		return NULL;
-	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_VALIDATE_UTF8);
-	obj = json_tokener_parse_ex(tok, req->body, (int)req->length);
-	if (obj == NULL || json_tokener_get_error(tok) != json_tokener_success ||
-	    strspn(req->body + tok->char_offset, " \t\r\n") !=
-	    req->length - (size_t)tok->char_offset) {
-		json_object_put(obj);
-		obj = NULL;
+	else if (obj == NULL)
 		api_error(res, 400, "invalid_json", "the body is not valid "
 		    "JSON");
-	}
-	json_tokener_free(tok);
 	return obj;
 }
 
@@ -255,9 +225,8 @@ create_job(const struct api_request *req, const struct api_backend *be,
 		api_error(res, 400, "invalid_field", err);
 		return;
 	}
-	r = request("create");
-	json_object_object_add(r, "job", body);
-	if ((job = call(be, r, "job", &reply, res)) != NULL) {
+	r = ctlproto_create(body);
+	if ((job = call(be, CTLPROTO_CREATE, r, &reply, res)) != NULL) {
 		const char *id = json_object_get_string(
 		    json_object_object_get(job, "id"));
 
@@ -308,9 +277,8 @@ list_jobs(const struct api_request *req, const struct api_backend *be,
 		    "integer in 1..1000");
 		return;
 	}
-	r = request("list");
-	json_object_object_add(r, "limit", json_object_new_int64(limit));
-	if ((jobs = call(be, r, "jobs", &reply, res)) != NULL) {
+	r = ctlproto_list(limit);
+	if ((jobs = call(be, CTLPROTO_LIST, r, &reply, res)) != NULL) {
 		body = json_object_new_object();
 		json_object_object_add(body, "jobs", json_object_get(jobs));
 		ok(res, 200, body);
@@ -324,7 +292,9 @@ one_job(const struct api_request *req, const struct api_backend *be,
     struct api_keys *keys, const char *id, struct api_response *res)
 {
 	int del = strcmp(req->method, "DELETE") == 0;
+	enum ctlproto_op op = del ? CTLPROTO_CANCEL : CTLPROTO_GET;
 	struct json_object *r, *reply, *job;
+	char token[ID_TOKEN_LEN + 1];
 	const char *cred;
 	size_t len;
 	enum caller who = identify(req, keys, &cred, &len);
@@ -335,19 +305,18 @@ one_job(const struct api_request *req, const struct api_backend *be,
 		    "\"Bearer <token>\"");
 		return;
 	}
-	r = request(del ? "cancel" : "get");
-	json_object_object_add(r, "id", json_object_new_string(id));
-	if (who == CALLER_TOKEN) {
-		if (!id_token_valid(cred, len)) {
-			json_object_put(r);
-			api_error(res, 403, "forbidden", "wrong token for this "
-			    "job");
-			return;
-		}
-		json_object_object_add(r, "token",
-		    json_object_new_string_len(cred, (int)len));
+	if (who == CALLER_TOKEN && !id_token_valid(cred, len)) {
+		api_error(res, 403, "forbidden", "wrong token for this job");
+		return;
 	}
-	if ((job = call(be, r, "job", &reply, res)) != NULL)
+	if (who == CALLER_TOKEN) {
+		memcpy(token, cred, len);
+		token[len] = '\0';
+	}
+	r = del ? ctlproto_cancel(id, who == CALLER_TOKEN ? token : NULL) :
+	    ctlproto_get(id, who == CALLER_TOKEN ? token : NULL);
+	explicit_bzero(token, sizeof(token));
+	if ((job = call(be, op, r, &reply, res)) != NULL)
 		ok(res, del ? 202 : 200, json_object_get(job));
 	json_object_put(reply);
 }
@@ -357,7 +326,8 @@ health(const struct api_backend *be, struct api_response *res)
 {
 	struct json_object *reply, *stats, *body;
 
-	if ((stats = call(be, request("stats"), "stats", &reply, res)) != NULL) {
+	if ((stats = call(be, CTLPROTO_STATS, ctlproto_stats(), &reply,
+	    res)) != NULL) {
 		body = json_object_new_object();
 		json_object_object_add(body, "status",
 		    json_object_new_string("ok"));

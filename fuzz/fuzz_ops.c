@@ -8,10 +8,9 @@
 
 #include <json-c/json.h>
 
+#include "core.h"
 #include "fuzz.h"
 #include "log.h"
-#include "ops.h"
-#include "streamer.h"
 
 #define MAX_JOBS	50
 #define MAX_LINES	64
@@ -19,24 +18,14 @@
 #define ID_HOLDER	"00000000000000000000000000000000"
 #define TOKEN_HOLDER	"TTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTTT"
 
-/* main.c, which defines these, is not linked. */
-static struct streamer	 fuzz_streamer;
-struct streamer		*streamer = &fuzz_streamer;
-
-void
-streamer_event(void)
-{
-}
-
-void
-streamer_arm(void)
-{
-}
+/* The streamer's core alone, with no transport: no hooks. */
+static struct settings	 fuzz_set;
+static struct registry	 fuzz_reg;
 
 static void
 setup(void)
 {
-	struct settings *set = &fuzz_streamer.set;
+	struct settings *set = &fuzz_set;
 
 	log_init("fuzz_ops", 0, LOG_LEVEL_WARN);
 	settings_defaults(set);
@@ -44,7 +33,7 @@ setup(void)
 	set->max_finished = MAX_JOBS;
 	set->ring_len = 8;
 	set->ring_bytes = 1 << 20;
-	if (registry_init(&fuzz_streamer.reg, set) == -1)
+	if (registry_init(&fuzz_reg, set) == -1)
 		abort();
 }
 
@@ -92,7 +81,10 @@ check_reply(struct registry *reg, struct json_object *reply,
 	    (!json_object_object_get_ex(reply, "error", &err) ||
 	    !json_object_object_get_ex(err, "code", &code) ||
 	    !json_object_is_type(code, json_type_string) ||
-	    res->subscribe != NULL))
+	    res->subscribe != NULL || res->err == CTLPROTO_OK ||
+	    ctlproto_err_parse(json_object_get_string(code)) != res->err))
+		abort();
+	if (json_object_get_boolean(ok) && res->err != CTLPROTO_OK)
 		abort();
 	if (res->subscribe != NULL &&
 	    job_find(reg, res->subscribe->id) != res->subscribe)
@@ -109,7 +101,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int ready;
-	struct registry *reg = &fuzz_streamer.reg;
+	struct registry *reg = &fuzz_reg;
 	struct json_object *reply;
 	struct ops_result res;
 	const uint8_t *nl;

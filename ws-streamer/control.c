@@ -12,7 +12,7 @@
 #include <libwebsockets.h>
 
 #include "log.h"
-#include "ops.h"
+#include "ndjson.h"
 #include "streamer.h"
 
 #define CONTROL_MAX_BAD		10	/* bad requests in a row */
@@ -34,8 +34,8 @@ static int
 adopt(struct lws *wsi, struct control_session *cs)
 {
 	memset(cs, 0, sizeof(*cs));
-	cs->sub.kind = SUB_CONTROL;
-	cs->sub.wsi = wsi;
+	cs->sub.line = 1;
+	cs->sub.conn = wsi;
 	if (ndjson_reader_init(&cs->rd,
 	    (size_t)streamer->set.control_max_line) == -1 ||
 	    ndjson_writer_init(&cs->wr, CONTROL_MAX_QUEUE) == -1) {
@@ -43,7 +43,7 @@ adopt(struct lws *wsi, struct control_session *cs)
 		ndjson_reader_free(&cs->rd);
 		return -1;
 	}
-	streamer->ncontrol++;
+	streamer->reg.stats.control_connections++;
 	return 0;
 }
 
@@ -66,29 +66,6 @@ queue_reply(struct control_session *cs, struct json_object *reply)
 	json_object_put(reply);
 }
 
-/*
- * A reply to a request that breaks the protocol.  An unknown job or a
- * wrong token is an ordinary answer (the REST handler relays them), not
- * garbage.
- */
-static int
-garbage(struct json_object *reply)
-{
-	static const char *const codes[] = {
-		"bad_request", "unsupported_version", "unknown_op", NULL
-	};
-	struct json_object *err, *code;
-	int i;
-
-	if (reply == NULL || !json_object_object_get_ex(reply, "error", &err) ||
-	    !json_object_object_get_ex(err, "code", &code))
-		return 0;
-	for (i = 0; codes[i] != NULL; i++)
-		if (strcmp(json_object_get_string(code), codes[i]) == 0)
-			return 1;
-	return 0;
-}
-
 static void
 handle_line(struct control_session *cs, const char *line, size_t len)
 {
@@ -98,7 +75,8 @@ handle_line(struct control_session *cs, const char *line, size_t len)
 	reply = ops_handle(&streamer->reg, line, len, &res);
 	/* A job created, finished or cancelled changes the schedule. */
 	streamer_arm();
-	if (garbage(reply)) {
+	/* An unknown job or a wrong token is an answer, not garbage. */
+	if (ctlproto_err_violation(res.err)) {
 		if (++cs->bad >= CONTROL_MAX_BAD)
 			cs->closing = 1;
 	} else
@@ -106,11 +84,14 @@ handle_line(struct control_session *cs, const char *line, size_t len)
 	queue_reply(cs, reply);
 	if (res.subscribe != NULL && !cs->closing) {
 		cs->sub.encoding = res.encoding;
-		if (sub_attach(&cs->sub, res.subscribe, res.has_since,
-		    res.since, res.epoch[0] != '\0' ? res.epoch : NULL) == -1)
+		if (sub_attach(&streamer->reg, &cs->sub, res.subscribe,
+		    res.has_since, res.since, res.epoch[0] != '\0' ?
+		    res.epoch : NULL) == -1)
 			cs->closing = 1;
-		else
+		else {
 			cs->subscribed = 1;
+			lws_callback_on_writable(cs->sub.conn);
+		}
 	}
 }
 
@@ -152,8 +133,8 @@ process(struct control_session *cs)
 		if ((r = ndjson_reader_next(&cs->rd, &line, &n)) == 0)
 			return 0;
 		if (r == -1) {
-			queue_reply(cs, ops_error("line_too_long", "request "
-			    "longer than control_max_line; closing"));
+			queue_reply(cs, ctlproto_error(CTLPROTO_LINE_TOO_LONG,
+			    "request longer than control_max_line; closing"));
 			cs->closing = 1;
 			return 0;
 		}
@@ -196,8 +177,8 @@ receive(struct lws *wsi, struct control_session *cs, const void *in,
 	if (cs->subscribed || cs->closing)
 		return 0;	/* a subscriber's input is not read */
 	if (ndjson_reader_feed(&cs->rd, in, len) == -1) {
-		queue_reply(cs, ops_error("line_too_long", "request longer "
-		    "than control_max_line; closing"));
+		queue_reply(cs, ctlproto_error(CTLPROTO_LINE_TOO_LONG,
+		    "request longer than control_max_line; closing"));
 		cs->closing = 1;
 	}
 	return serve(wsi, cs);
@@ -209,21 +190,21 @@ writeable(struct lws *wsi, struct control_session *cs)
 	if (cs->closing || streamer->stopping)
 		return -1;
 	if (cs->subscribed)
-		return sub_writeable(&cs->sub);
+		return fanout_writeable(&cs->sub);
 	return cs->paused ? serve(wsi, cs) : 0;
 }
 
 static void
 close_session(struct control_session *cs)
 {
-	if (cs->sub.wsi == NULL)
+	if (cs->sub.conn == NULL)
 		return;
 	if (cs->subscribed)
 		sub_detach(&cs->sub);
 	ndjson_reader_free(&cs->rd);
 	ndjson_writer_free(&cs->wr);
-	cs->sub.wsi = NULL;
-	streamer->ncontrol--;
+	cs->sub.conn = NULL;
+	streamer->reg.stats.control_connections--;
 }
 
 static int

@@ -1,16 +1,23 @@
 /*
  * fake.c: the fake producer.  On an absolute schedule (tick k at start +
  * k / hz, so no drift accumulates) it emits a progress message and a
- * generated preview, and completes the job when its duration is over.
- * It speaks to the job only through job_emit(), as an external producer
- * does through the control channel's "publish".
+ * generated preview (common/gen.c), and completes the job when its
+ * duration is over.  It speaks to the job only through job_emit(), as
+ * the external producer does with what is published.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core.h"
 #include "gen.h"
 #include "log.h"
-#include "streamer.h"
+
+/* Where a fake job stands, kept in job->producer_state. */
+struct fake {
+	uint64_t	 tick;		/* the next one */
+	int64_t		 start_mono;	/* tick k is due at + k / hz */
+};
 
 /*
  * The tick at which the duration is reached, in whole ticks: comparing
@@ -35,10 +42,11 @@ progress_at(const struct jobspec *spec, double elapsed)
 }
 
 static int
-emit_progress(struct registry *reg, struct job *job, double elapsed)
+emit_progress(struct registry *reg, struct job *job, const struct fake *f,
+    double elapsed)
 {
 	const struct jobspec *spec = &job->spec;
-	int last = spec->duration_s > 0 && job->tick >= last_tick(spec);
+	int last = spec->duration_s > 0 && f->tick >= last_tick(spec);
 	const char *errstr;
 	struct msg m;
 
@@ -57,51 +65,45 @@ emit_progress(struct registry *reg, struct job *job, double elapsed)
 	return 0;
 }
 
+/* The mask of this tick, made in the job's preview buffer. */
 static int
 emit_preview(struct registry *reg, struct job *job, uint64_t tick)
 {
 	const struct jobspec *spec = &job->spec;
 	struct gen_params gp;
-	const char *errstr;
+	const char *errstr = "out of memory";
 	struct msg m;
 
+	memset(&m, 0, sizeof(m));
+	if ((m.payload = job_preview_buffer(job)) == NULL)
+		goto fail;
 	gp.seed = (uint64_t)spec->seed;
 	memcpy(gp.shape, spec->pshape, sizeof(gp.shape));
 	gp.continuous = spec->duration_s <= 0;
-	gen_mask(&gp, tick, job->progress, reg->scratch);
-
-	memset(&m, 0, sizeof(m));
+	gen_mask(&gp, tick, job->progress, m.payload);
 	m.type = MSG_PREVIEW;
 	m.scale = spec->scale;
 	memcpy(m.shape, spec->pshape, sizeof(m.shape));
 	m.encoding = MSG_ENC_BASE64;
-	m.payload = reg->scratch;
 	m.payload_len = (size_t)msg_shape_voxels(spec->pshape);
-	if (job_emit(reg, job, &m, &errstr) == -1) {
-		log_warnx("%s: job %s: %s", __func__, job->id, errstr);
-		return -1;
-	}
-	return 0;
+	if (job_emit(reg, job, &m, &errstr) == 0)
+		return 0;
+fail:
+	log_warnx("%s: job %s: %s", __func__, job->id, errstr);
+	return -1;
 }
 
 static void
 fail(struct registry *reg, struct job *job)
 {
-	const char *errstr;
-	struct msg m;
-
-	memset(&m, 0, sizeof(m));
-	m.type = MSG_ERROR;
-	strcpy(m.code, "producer_failed");
-	strcpy(m.message, "the preview generator could not emit a message");
-	if (job_emit(reg, job, &m, &errstr) == -1)
-		job_cancel(reg, job);
+	job_fail(reg, job, "producer_failed", "the preview generator could "
+	    "not emit a message");
 }
 
 static int64_t
-tick_time(const struct job *job, uint64_t tick)
+tick_time(const struct job *job, const struct fake *f, uint64_t tick)
 {
-	return job->start_mono + (int64_t)llround(tick * 1e6 / job->spec.hz);
+	return f->start_mono + (int64_t)llround(tick * 1e6 / job->spec.hz);
 }
 
 /*
@@ -109,54 +111,85 @@ tick_time(const struct job *job, uint64_t tick)
  * tick is tried again a second later, as the disk may come back.
  */
 static void
-retry(struct registry *reg, struct job *job, int64_t now_mono)
+retry(struct registry *reg, struct job *job, const struct fake *f,
+    int64_t now_mono)
 {
 	log_warnx("%s: job %s: the journal failed; tick %llu is retried",
-	    __func__, job->id, (unsigned long long)job->tick);
-	if (sched_set(&reg->sched, &job->due, now_mono + 1000000) == -1)
+	    __func__, job->id, (unsigned long long)f->tick);
+	if (dueheap_set(&reg->due, &job->due, now_mono + 1000000) == -1)
 		fail(reg, job);
 }
 
-void
-fake_tick(struct registry *reg, struct job *job, int64_t now_mono)
+/* After the last tick: the job completes. */
+static void
+complete(struct registry *reg, struct job *job, const struct fake *f,
+    int64_t now_mono)
 {
-	const struct jobspec *spec = &job->spec;
-	double elapsed = job->tick / spec->hz;
+	const char *errstr;
+	struct msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_COMPLETED;
+	m.state = JOB_SUCCEEDED;
+	if (job_emit(reg, job, &m, &errstr) == -1 && reg->journal_failed)
+		retry(reg, job, f, now_mono);
+	else if (job->terminal == NULL)
+		fail(reg, job);
+}
+
+/* The next tick's time; missed ticks are skipped, not burst out. */
+static void
+schedule_next(struct registry *reg, struct job *job, struct fake *f,
+    int64_t now_mono)
+{
 	int64_t next;
 
+	f->tick++;
+	next = tick_time(job, f, f->tick);
+	if (next < now_mono) {
+		f->tick = (uint64_t)ceil((now_mono - f->start_mono) *
+		    job->spec.hz / 1e6);
+		next = tick_time(job, f, f->tick);
+	}
+	if (dueheap_set(&reg->due, &job->due, next) == -1)
+		fail(reg, job);
+}
+
+static void
+fake_tick(struct registry *reg, struct job *job, int64_t now_mono)
+{
+	struct fake *f = job->producer_state;
+	const struct jobspec *spec = &job->spec;
+
 	reg->journal_failed = 0;
-	if (emit_progress(reg, job, elapsed) == -1 ||
-	    emit_preview(reg, job, job->tick) == -1) {
+	if (emit_progress(reg, job, f, f->tick / spec->hz) == -1 ||
+	    emit_preview(reg, job, f->tick) == -1) {
 		if (reg->journal_failed)
-			retry(reg, job, now_mono);
+			retry(reg, job, f, now_mono);
 		else
 			fail(reg, job);
 		return;
 	}
-	if (spec->duration_s > 0 && job->tick >= last_tick(spec)) {
-		struct msg m;
-		const char *errstr;
+	if (spec->duration_s > 0 && f->tick >= last_tick(spec))
+		complete(reg, job, f, now_mono);
+	else
+		schedule_next(reg, job, f, now_mono);
+}
 
-		memset(&m, 0, sizeof(m));
-		m.type = MSG_COMPLETED;
-		m.state = JOB_SUCCEEDED;
-		if (job_emit(reg, job, &m, &errstr) == -1 &&
-		    reg->journal_failed)
-			retry(reg, job, now_mono);
-		else if (job->terminal == NULL)
-			fail(reg, job);
-		return;
+/* Tick 0 now, so the job always has a latest preview. */
+static int
+fake_start(struct registry *reg, struct job *job, const char **errstr)
+{
+	struct fake *f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		*errstr = "out of memory";
+		return -1;
 	}
-	job->tick++;
-	next = tick_time(job, job->tick);
-	if (next < now_mono) {
-		/* The loop fell behind: skip the missed ticks, no burst. */
-		job->tick = (uint64_t)ceil((now_mono - job->start_mono) *
-		    spec->hz / 1e6);
-		next = tick_time(job, job->tick);
-	}
-	if (sched_set(&reg->sched, &job->due, next) == -1)
-		fail(reg, job);
+	f->start_mono = now_mono_us();
+	job->producer_state = f;
+	fake_tick(reg, job, f->start_mono);
+	return 0;
 }
 
 /*
@@ -165,20 +198,43 @@ fake_tick(struct registry *reg, struct job *job, int64_t now_mono)
  * job whose end passed meanwhile completes now.  The due tick runs at
  * once, so the job has a latest preview again.
  */
-void
+static void
 fake_resume(struct registry *reg, struct job *job, int64_t now_wall,
     int64_t now_mono)
 {
 	const struct jobspec *spec = &job->spec;
 	int64_t elapsed = now_wall - job->created_us;
+	struct fake *f;
 
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		fail(reg, job);
+		return;
+	}
+	job->producer_state = f;
 	if (elapsed < 0)
 		elapsed = 0;	/* the wall clock went back */
-	job->start_mono = now_mono - elapsed;
-	job->tick = (uint64_t)floor(elapsed * spec->hz / 1e6);
-	if (spec->duration_s > 0 && job->tick > last_tick(spec))
-		job->tick = last_tick(spec);
+	f->start_mono = now_mono - elapsed;
+	f->tick = (uint64_t)floor(elapsed * spec->hz / 1e6);
+	if (spec->duration_s > 0 && f->tick > last_tick(spec))
+		f->tick = last_tick(spec);
 	log_debug("%s: job %s resumes at tick %llu, seq %lld", __func__,
-	    job->id, (unsigned long long)job->tick, (long long)job->seq);
+	    job->id, (unsigned long long)f->tick, (long long)job->seq);
 	fake_tick(reg, job, now_mono);
 }
+
+static void
+fake_stop(struct registry *reg, struct job *job)
+{
+	(void)reg;
+	free(job->producer_state);
+	job->producer_state = NULL;
+}
+
+const struct producer fake_producer = {
+	.name = "fake",
+	.start = fake_start,
+	.tick = fake_tick,
+	.resume = fake_resume,
+	.stop = fake_stop,
+	.publish = NULL
+};

@@ -2,10 +2,10 @@
  * job.c: the registry of jobs and their state machine.  A job is created
  * running, emits numbered messages into its ring, and ends succeeded,
  * failed or cancelled; finished jobs stay queryable for the retention
- * time and are then forgotten.  Nothing here knows about sockets: the
- * registry's wake and dropping hooks tell the subscriber code.  With a
- * journal, a creation and an end are on disk before they happen here,
- * and a restart rebuilds the registry from it (registry_recover).
+ * time and are then forgotten.  Its messages come from its producer
+ * (producer.c), which this file never names.  With a journal, a creation
+ * and an end are on disk before they happen here; recover.c rebuilds the
+ * registry from it after a restart.
  */
 #include <sys/random.h>
 
@@ -16,8 +16,8 @@
 
 #include <json-c/json.h>
 
+#include "core.h"
 #include "log.h"
-#include "streamer.h"
 
 static size_t
 bucket_of(const struct registry *reg, const char *id)
@@ -40,41 +40,59 @@ registry_init(struct registry *reg, const struct settings *set)
 
 	memset(reg, 0, sizeof(*reg));
 	TAILQ_INIT(&reg->jobs);
-	sched_init(&reg->sched);
+	dueheap_init(&reg->due);
 	reg->nbuckets = 64;
 	while (reg->nbuckets < want)
 		reg->nbuckets *= 2;
 	reg->buckets = calloc(reg->nbuckets, sizeof(*reg->buckets));
-	reg->scratch = malloc(MSG_PAYLOAD_MAX);
-	if (reg->buckets == NULL || reg->scratch == NULL ||
-	    id_job_new(run) == -1) {
+	if (reg->buckets == NULL || id_job_new(run) == -1) {
 		registry_free(reg);
 		return -1;
 	}
 	/* 64 random bits name this run of the streamer. */
 	memcpy(reg->epoch, run, 16);
 	reg->epoch[16] = '\0';
+	registry_configure(reg, set);
+	return 0;
+}
+
+/* The settings the registry follows, at start and on reload. */
+void
+registry_configure(struct registry *reg, const struct settings *set)
+{
 	reg->max_running = (size_t)set->max_jobs;
 	reg->max_finished = (size_t)set->max_finished;
 	reg->retention_us = set->retention_s * 1000000;
 	reg->ring_len = (size_t)set->ring_len;
 	reg->ring_bytes = (size_t)set->ring_bytes;
 	reg->max_preview_rate = (double)set->max_preview_rate;
-	return 0;
 }
 
+/* Lets the job's producer go, if it still runs for the job. */
 static void
-job_free(struct job *job)
+stop_producer(struct registry *reg, struct job *job)
 {
+	if (job->producer != NULL && job->producer->stop != NULL)
+		job->producer->stop(reg, job);
+	job->producer_state = NULL;
+}
+
+void
+job_free(struct registry *reg, struct job *job)
+{
+	stop_producer(reg, job);
 	ring_free(&job->ring);
-	msgbuf_set_unref(job->latest_preview);
+	msgbuf_set_unref(job->preview.enc);
+	free(job->preview.raw);
+	free(job->preview.next);
+	free(job->end);
 	msgbuf_unref(job->terminal);
 	explicit_bzero(job->token, sizeof(job->token));
 	free(job);
 }
 
 /* Takes a job out of the registry's tables and counts. */
-static void
+void
 job_unlink(struct registry *reg, struct job *job)
 {
 	struct job **pp;
@@ -84,7 +102,7 @@ job_unlink(struct registry *reg, struct job *job)
 		;
 	*pp = job->hnext;
 	TAILQ_REMOVE(&reg->jobs, job, entry);
-	sched_remove(&reg->sched, &job->due);
+	dueheap_remove(&reg->due, &job->due);
 	reg->njobs--;
 	if (msg_state_terminal(job->state))
 		reg->nfinished--;
@@ -133,7 +151,7 @@ job_drop(struct registry *reg, struct job *job)
 		reg->dropping(job);
 	job_unlink(reg, job);
 	log_debug("%s: job %s forgotten", __func__, job->id);
-	job_free(job);
+	job_free(reg, job);
 }
 
 void
@@ -145,9 +163,8 @@ registry_free(struct registry *reg)
 	reg->journal = NULL;
 	while ((job = TAILQ_FIRST(&reg->jobs)) != NULL)
 		job_drop(reg, job);
-	sched_free(&reg->sched);
+	dueheap_free(&reg->due);
 	free(reg->buckets);
-	free(reg->scratch);
 	memset(reg, 0, sizeof(*reg));
 }
 
@@ -183,8 +200,8 @@ random_seed(void)
 }
 
 /* Drops the oldest finished jobs while more than max_finished are kept. */
-static void
-enforce_finished_limit(struct registry *reg, const struct job *keep)
+void
+job_enforce_finished_limit(struct registry *reg, const struct job *keep)
 {
 	struct job *job, *prev;
 
@@ -198,7 +215,7 @@ enforce_finished_limit(struct registry *reg, const struct job *keep)
 }
 
 /* A new running job in the registry, or NULL (out of memory). */
-static struct job *
+struct job *
 job_new(struct registry *reg, const char *id, const struct jobspec *spec)
 {
 	struct job *job;
@@ -211,9 +228,10 @@ job_new(struct registry *reg, const char *id, const struct jobspec *spec)
 	}
 	memcpy(job->id, id, sizeof(job->id));
 	job->spec = *spec;
+	job->producer = producer_find(spec->producer);
 	job->state = JOB_RUNNING;
 	TAILQ_INIT(&job->subs);
-	sched_item_init(&job->due);
+	dueheap_item_init(&job->due);
 	b = bucket_of(reg, job->id);
 	job->hnext = reg->buckets[b];
 	reg->buckets[b] = job;
@@ -224,8 +242,8 @@ job_new(struct registry *reg, const char *id, const struct jobspec *spec)
 	return job;
 }
 
-static void
-create_rec(const struct job *job, struct journal_rec *r)
+void
+job_create_rec(const struct job *job, struct journal_rec *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->type = JOURNAL_CREATE;
@@ -237,8 +255,9 @@ create_rec(const struct job *job, struct journal_rec *r)
 }
 
 /* What the end of a job needs to be rebuilt: m is its terminal message. */
-static void
-finish_rec(const struct job *job, const struct msg *m, struct journal_rec *r)
+void
+job_finish_rec(const struct job *job, const struct msg *m,
+    struct journal_rec *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->type = JOURNAL_FINISH;
@@ -253,31 +272,67 @@ finish_rec(const struct job *job, const struct msg *m, struct journal_rec *r)
 	}
 }
 
-struct job *
-job_create(struct registry *reg, const struct jobspec *spec,
-    const char **code, const char **errstr)
+/* Whether the streamer may take one more job like spec; else why not. */
+static int
+room_for(const struct registry *reg, const struct jobspec *spec,
+    enum ctlproto_err *err, const char **errstr)
 {
-	struct journal_rec r;
-	struct job *job = NULL;
-	int ret;
-
+	*err = CTLPROTO_TOO_MANY_JOBS;
 	if (reg->nrunning >= reg->max_running) {
-		*code = "too_many_jobs";
 		*errstr = "the streamer runs as many jobs as it may";
-		return NULL;
+		return 0;
 	}
 	/* One loop generates and encodes every preview: its CPU is shared. */
 	if (reg->preview_rate + job_preview_rate(spec) > reg->max_preview_rate) {
-		*code = "too_many_jobs";
 		*errstr = "the streamer's preview budget (max_preview_rate "
 		    "voxels per second) is spent; retry later or ask for a "
 		    "smaller or slower preview";
+		return 0;
+	}
+	return 1;
+}
+
+/* The creation on disk, then in the registry; NULL with *err, *errstr. */
+static struct job *
+admit(struct registry *reg, struct journal_rec *r, enum ctlproto_err *err,
+    const char **errstr)
+{
+	struct job *job;
+
+	/*
+	 * On disk first: a job is acknowledged only once it is there.  Not
+	 * in the registry yet, so that a compaction before this append
+	 * does not write it too.
+	 */
+	if (record(reg, r, 1, errstr) == -1) {
+		*err = CTLPROTO_JOURNAL_FAILED;
 		return NULL;
 	}
-	*code = "internal";
+	if ((job = job_new(reg, r->id, &r->spec)) == NULL) {
+		/* The journal has it: a restart would bring it back. */
+		*err = CTLPROTO_INTERNAL;
+		*errstr = "out of memory";
+		return NULL;
+	}
+	memcpy(job->token, r->token, sizeof(job->token));
+	job->created_us = r->created_us;
+	job->reserved = r->seq;
+	return job;
+}
+
+struct job *
+job_create(struct registry *reg, const struct jobspec *spec,
+    enum ctlproto_err *err, const char **errstr)
+{
+	struct journal_rec r;
+	struct job *job;
+
+	if (!room_for(reg, spec, err, errstr))
+		return NULL;
 	memset(&r, 0, sizeof(r));
 	r.type = JOURNAL_CREATE;
 	if (id_job_new(r.id) == -1 || id_token_new(r.token) == -1) {
+		*err = CTLPROTO_INTERNAL;
 		*errstr = "no random bytes for an id";
 		return NULL;
 	}
@@ -288,67 +343,93 @@ job_create(struct registry *reg, const struct jobspec *spec,
 	}
 	r.created_us = now_wall_us();
 	r.seq = JOURNAL_RESERVE;
-	/*
-	 * On disk first: a job is acknowledged only once it is there.  Not
-	 * in the registry yet, so that a compaction before this append
-	 * does not write it too.
-	 */
-	ret = record(reg, &r, 1, errstr);
-	if (ret == -1)
-		*code = "journal_failed";
-	else if ((job = job_new(reg, r.id, &r.spec)) == NULL) {
-		/* The journal has it: a restart would bring it back. */
-		*errstr = "out of memory";
-		ret = -1;
-	} else {
-		memcpy(job->token, r.token, sizeof(job->token));
-		job->created_us = r.created_us;
-		job->reserved = r.seq;
-	}
+	job = admit(reg, &r, err, errstr);
 	explicit_bzero(r.token, sizeof(r.token));
-	if (ret == -1)
+	if (job == NULL)
 		return NULL;
 	reg->stats.jobs_created++;
 	log_info("%s: job %s: shape %ux%ux%u, preview %ux%ux%u at %g Hz, "
 	    "%s producer", __func__, job->id, spec->shape[0], spec->shape[1],
 	    spec->shape[2], spec->pshape[0], spec->pshape[1], spec->pshape[2],
-	    spec->hz, jobspec_producer_name(spec->producer));
-	if (spec->producer == JOBSPEC_FAKE) {
-		/* Tick 0 now, so the job always has a latest preview. */
-		job->start_mono = now_mono_us();
-		fake_tick(reg, job, job->start_mono);
-	}
+	    spec->hz, job->producer->name);
+	if (job->producer->start != NULL &&
+	    job->producer->start(reg, job, errstr) == -1)
+		job_fail(reg, job, "producer_failed", *errstr);
 	return job;
 }
 
 /* Schedules a finished job's expiry: retention_us after finished_us. */
-static void
-expire_later(struct registry *reg, struct job *job)
+void
+job_expire_later(struct registry *reg, struct job *job)
 {
 	int64_t left = job->finished_us + reg->retention_us - now_wall_us();
 
 	if (left > reg->retention_us)
 		left = reg->retention_us;	/* the wall clock went back */
-	if (sched_set(&reg->sched, &job->due,
+	if (dueheap_set(&reg->due, &job->due,
 	    now_mono_us() + (left > 0 ? left : 0)) == -1)
 		log_warnx("%s: job %s: no memory to schedule its expiry",
 		    __func__, job->id);
 }
 
-/* The job's end, at finished_us (wall clock) as its journal says. */
-static void
-finish(struct registry *reg, struct job *job, enum job_state state,
-    int64_t finished_us)
+/* A copy of the terminal message, without payload; NULL: no memory. */
+static struct msg *
+copy_end(const struct msg *m)
 {
-	job->state = state;
-	job->finished_us = finished_us;
+	struct msg *end;
+
+	if ((end = malloc(sizeof(*end))) == NULL)
+		return NULL;
+	*end = *m;
+	end->payload = NULL;
+	end->payload_len = 0;
+	if (end->type == MSG_ERROR)
+		end->state = JOB_FAILED;
+	return end;
+}
+
+/* The job's end, m its terminal message (as its journal says). */
+static void
+finish(struct registry *reg, struct job *job, const struct msg *m)
+{
+	job->end = copy_end(m);
+	job->state = m->type == MSG_ERROR ? JOB_FAILED : m->state;
+	job->finished_us = m->ts_us;
 	job->has_eta = 0;
+	if (job->state == JOB_SUCCEEDED)
+		job->progress = 100;
+	stop_producer(reg, job);
 	reg->nrunning--;
 	reg->preview_rate -= job_preview_rate(&job->spec);
 	reg->nfinished++;
-	expire_later(reg, job);
-	log_info("%s: job %s %s", __func__, job->id, msg_state_name(state));
-	enforce_finished_limit(reg, job);
+	job_expire_later(reg, job);
+	log_info("%s: job %s %s", __func__, job->id,
+	    msg_state_name(job->state));
+	job_enforce_finished_limit(reg, job);
+}
+
+/* A new latest preview: m's payload becomes the job's raw one. */
+static void
+keep_preview(struct job *job, const struct msg *m,
+    struct msgbuf *const set[MSG_NENC])
+{
+	struct job_preview *p = &job->preview;
+	uint8_t *old;
+	int e;
+
+	if (m->payload == p->next) {
+		old = p->raw;
+		p->raw = p->next;
+		p->next = old;
+	} else if (p->raw != NULL ||
+	    (p->raw = malloc(m->payload_len)) != NULL)
+		memcpy(p->raw, m->payload, m->payload_len);
+	p->seq = m->seq;
+	p->ts_us = m->ts_us;
+	p->no++;
+	msgbuf_set_unref(p->enc);
+	for (e = 0; e < MSG_NENC; e++)
+		p->enc[e] = set[e] != NULL ? msgbuf_ref(set[e]) : NULL;
 }
 
 /* What a message says about the job it belongs to. */
@@ -356,8 +437,6 @@ static void
 apply(struct registry *reg, struct job *job, const struct msg *m,
     struct msgbuf *const set[MSG_NENC])
 {
-	int e;
-
 	switch (m->type) {
 	case MSG_PROGRESS:
 		job->progress = m->progress;
@@ -365,20 +444,12 @@ apply(struct registry *reg, struct job *job, const struct msg *m,
 		job->eta_s = m->eta_s;
 		break;
 	case MSG_PREVIEW:
-		job->previews++;
-		msgbuf_set_unref(job->latest_preview);
-		for (e = 0; e < MSG_NENC; e++)
-			job->latest_preview[e] = set[e] != NULL ?
-			    msgbuf_ref(set[e]) : NULL;
+		keep_preview(job, m, set);
 		break;
 	case MSG_COMPLETED:
-		if (m->state == JOB_SUCCEEDED)
-			job->progress = 100;
-		/* FALLTHROUGH */
 	case MSG_ERROR:
 		job->terminal = msgbuf_ref(set[0]);
-		finish(reg, job, m->type == MSG_ERROR ? JOB_FAILED : m->state,
-		    m->ts_us);
+		finish(reg, job, m);
 		break;
 	case MSG_STATUS:
 		break;
@@ -397,7 +468,7 @@ durable(struct registry *reg, struct job *job, const struct msg *m,
 	struct journal_rec r;
 
 	if (m->type == MSG_COMPLETED || m->type == MSG_ERROR) {
-		finish_rec(job, m, &r);
+		job_finish_rec(job, m, &r);
 		return record(reg, &r, 1, errstr);
 	}
 	if (m->seq <= job->reserved)
@@ -414,8 +485,8 @@ durable(struct registry *reg, struct job *job, const struct msg *m,
 
 /*
  * A preview is computed in each encoding a subscriber of the job uses;
- * while nobody watches, in base64 alone, so that the job keeps a latest
- * preview to encode again for whoever comes (sub.c).
+ * while nobody watches, in base64 alone, so that a subscriber resuming
+ * later finds it in the ring as it would have.
  */
 static int
 encode_preview(struct registry *reg, struct job *job, struct msg *m,
@@ -429,7 +500,7 @@ encode_preview(struct registry *reg, struct job *job, struct msg *m,
 		    (job->nsubs > 0 || e != MSG_ENC_BASE64))
 			continue;
 		m->encoding = e;
-		if ((set[e] = msgbuf_encode(m, job->previews + 1,
+		if ((set[e] = msgbuf_encode(m, job->preview.no + 1,
 		    errstr)) == NULL) {
 			msgbuf_set_unref(set);
 			return -1;
@@ -451,6 +522,19 @@ encode_shared(struct msg *m, struct msgbuf *set[MSG_NENC],
 	for (e = 1; e < MSG_NENC; e++)
 		set[e] = msgbuf_ref(set[0]);
 	return 0;
+}
+
+/*
+ * Where the producer makes the job's next preview (the preview shape's
+ * voxels), so that job_emit() keeps it without a copy; NULL when memory
+ * ran out.
+ */
+uint8_t *
+job_preview_buffer(struct job *job)
+{
+	if (job->preview.next == NULL)
+		job->preview.next = malloc(msg_shape_voxels(job->spec.pshape));
+	return job->preview.next;
 }
 
 int
@@ -516,15 +600,32 @@ job_cancel(struct registry *reg, struct job *job)
 	 * record takes the next seq, so that the terminal message rebuilt
 	 * after a restart reuses no number.
 	 */
+	memcpy(m.job_id, job->id, sizeof(m.job_id));
 	m.seq = job->seq + 1;
 	m.ts_us = now_wall_us();
-	finish_rec(job, &m, &r);
+	job_finish_rec(job, &m, &r);
 	if (record(reg, &r, 1, &errstr) == -1)
 		return -1;
-	finish(reg, job, JOB_CANCELLED, m.ts_us);
+	finish(reg, job, &m);
 	if (reg->wake != NULL)
 		reg->wake(job);
 	return 0;
+}
+
+/* The job fails with code and message, or is cancelled if even that fails. */
+void
+job_fail(struct registry *reg, struct job *job, const char *code,
+    const char *message)
+{
+	const char *errstr;
+	struct msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_ERROR;
+	snprintf(m.code, sizeof(m.code), "%s", code);
+	snprintf(m.message, sizeof(m.message), "%s", message);
+	if (job_emit(reg, job, &m, &errstr) == -1)
+		job_cancel(reg, job);
 }
 
 /* A finished job without subscribers needs no history beyond its end. */
@@ -541,216 +642,56 @@ job_trim(struct job *job)
 	job->ring.tail = job->seq + 1;
 }
 
+/*
+ * The job's latest preview in enc: as job_emit() encoded it, or encoded
+ * now from the raw one (nobody used enc when it was emitted) and kept.
+ * NULL when the job has none (no reference is taken).
+ */
+struct msgbuf *
+job_latest_preview(struct registry *reg, struct job *job,
+    enum msg_encoding enc)
+{
+	struct job_preview *p = &job->preview;
+	const char *errstr;
+	struct msg m;
+
+	if (p->enc[enc] != NULL || p->raw == NULL || p->seq == 0)
+		return p->enc[enc];
+	memset(&m, 0, sizeof(m));
+	m.type = MSG_PREVIEW;
+	memcpy(m.job_id, job->id, sizeof(m.job_id));
+	m.seq = p->seq;
+	m.ts_us = p->ts_us;
+	m.scale = job->spec.scale;
+	memcpy(m.shape, job->spec.pshape, sizeof(m.shape));
+	m.encoding = enc;
+	m.payload = p->raw;
+	m.payload_len = (size_t)msg_shape_voxels(job->spec.pshape);
+	if ((p->enc[enc] = msgbuf_encode(&m, p->no, &errstr)) == NULL)
+		log_warnx("%s: job %s: %s", __func__, job->id, errstr);
+	else
+		reg->stats.encodes[enc]++;
+	return p->enc[enc];
+}
+
 void
 job_run_due(struct registry *reg, int64_t now_mono)
 {
-	struct sched_item *it;
+	struct dueheap_item *it;
 	struct job *job;
 
-	while ((it = sched_pop_due(&reg->sched, now_mono)) != NULL) {
+	while ((it = dueheap_pop_due(&reg->due, now_mono)) != NULL) {
 		job = (struct job *)((char *)it - offsetof(struct job, due));
 		if (msg_state_terminal(job->state) && job->nsubs > 0) {
 			/* Its subscribers still get the end: look again. */
-			if (sched_set(&reg->sched, &job->due,
+			if (dueheap_set(&reg->due, &job->due,
 			    now_mono + 1000000) == -1)
 				job_drop(reg, job);
 		} else if (msg_state_terminal(job->state))
 			job_drop(reg, job);
-		else
-			fake_tick(reg, job, now_mono);
+		else if (job->producer->tick != NULL)
+			job->producer->tick(reg, job, now_mono);
 	}
-}
-
-/* A finished job as its journal says, with its terminal message rebuilt. */
-static int
-replay_finish(struct registry *reg, struct job *job,
-    const struct journal_rec *r)
-{
-	const char *errstr;
-	struct msg m;
-
-	memset(&m, 0, sizeof(m));
-	m.type = r->state == JOB_FAILED ? MSG_ERROR : MSG_COMPLETED;
-	memcpy(m.job_id, job->id, sizeof(m.job_id));
-	m.seq = r->seq;
-	m.ts_us = r->finished_us;
-	m.state = r->state;
-	memcpy(m.code, r->code, sizeof(m.code));
-	memcpy(m.message, r->message, sizeof(m.message));
-	if ((job->terminal = msgbuf_encode(&m, 0, &errstr)) == NULL) {
-		log_warnx("%s: job %s: %s", __func__, job->id, errstr);
-		return -1;
-	}
-	job->state = r->state;
-	job->progress = r->progress;
-	job->finished_us = r->finished_us;
-	job->seq = r->seq;
-	if (job->reserved < r->seq)
-		job->reserved = r->seq;
-	reg->nrunning--;
-	reg->preview_rate -= job_preview_rate(&job->spec);
-	reg->nfinished++;
-	return 0;
-}
-
-/* Replays one record into the registry (before anything runs). */
-static int
-replay_rec(const struct journal_rec *r, void *arg)
-{
-	struct registry *reg = arg;
-	struct job *job;
-
-	if (r->type == JOURNAL_EPOCH) {
-		memcpy(reg->epoch, r->epoch, sizeof(reg->epoch));
-		return 0;
-	}
-	job = job_find(reg, r->id);
-	if (r->type == JOURNAL_CREATE) {
-		if (job != NULL) {
-			log_warnx("%s: job %s created twice; the second is "
-			    "ignored", __func__, r->id);
-			return 0;
-		}
-		if ((job = job_new(reg, r->id, &r->spec)) == NULL)
-			return -1;
-		memcpy(job->token, r->token, sizeof(job->token));
-		job->created_us = r->created_us;
-		job->seq = job->reserved = r->seq;
-		return 0;
-	}
-	if (job == NULL) {
-		/* Its creation was a damaged record: already logged. */
-		log_debug("%s: a %s record of unknown job %s", __func__,
-		    r->type == JOURNAL_DROP ? "drop" : "state", r->id);
-		return 0;
-	}
-	if (r->type == JOURNAL_DROP) {
-		job_unlink(reg, job);
-		job_free(job);
-	} else if (msg_state_terminal(job->state)) {
-		log_warnx("%s: job %s: a record after its end is ignored",
-		    __func__, job->id);
-	} else if (r->type == JOURNAL_RESERVE_SEQ) {
-		if (r->seq > job->reserved)
-			job->seq = job->reserved = r->seq;
-	} else
-		return replay_finish(reg, job, r);
-	return 0;
-}
-
-/* The terminal message of a finished job, decoded, or rebuilt when the
- * job ended without one (then it takes the seq after the last). */
-static int
-terminal_msg(const struct job *job, struct msg *m)
-{
-	const char *errstr;
-
-	if (job->terminal != NULL)
-		return msg_decode((const char *)job->terminal->json,
-		    job->terminal->len, m, &errstr);
-	memset(m, 0, sizeof(*m));
-	m->type = MSG_COMPLETED;
-	m->state = job->state == JOB_FAILED ? JOB_CANCELLED : job->state;
-	memcpy(m->job_id, job->id, sizeof(m->job_id));
-	m->seq = job->seq + 1;
-	m->ts_us = job->finished_us;
-	return 0;
-}
-
-/*
- * Writes the live records (the epoch, each job's creation with its
- * reservation, and the end of each finished one) to a new journal that
- * replaces j's.  Bounded by max_jobs + max_finished records.
- */
-int
-registry_compact(struct registry *reg, struct journal *j,
-    const char **errstr)
-{
-	struct journal_rec r;
-	struct job *job;
-	struct msg m;
-
-	if (journal_compact_begin(j, errstr) == -1)
-		return -1;
-	memset(&r, 0, sizeof(r));
-	r.type = JOURNAL_EPOCH;
-	memcpy(r.epoch, reg->epoch, sizeof(r.epoch));
-	if (journal_compact_add(j, &r, errstr) == -1)
-		goto fail;
-	/* Oldest first, as they were created. */
-	TAILQ_FOREACH_REVERSE(job, &reg->jobs, joblist, entry) {
-		create_rec(job, &r);
-		if (journal_compact_add(j, &r, errstr) == -1)
-			goto fail;
-		if (!msg_state_terminal(job->state))
-			continue;
-		memset(&m, 0, sizeof(m));
-		if (terminal_msg(job, &m) == -1) {
-			*errstr = "out of memory";
-			goto fail;
-		}
-		finish_rec(job, &m, &r);
-		if (journal_compact_add(j, &r, errstr) == -1)
-			goto fail;
-	}
-	explicit_bzero(&r, sizeof(r));
-	if (journal_compact_commit(j, errstr) == -1)
-		goto fail;
-	log_info("%s: \"%s/%s\": %zu jobs, %lld bytes", __func__, j->dir,
-	    JOURNAL_FILE, reg->njobs, (long long)j->size);
-	return 0;
-fail:
-	explicit_bzero(&r, sizeof(r));
-	journal_compact_abort(j);
-	return -1;
-}
-
-/* After replay: finished jobs wait for their expiry, running ones go on. */
-static void
-resume(struct registry *reg)
-{
-	int64_t wall = now_wall_us(), mono = now_mono_us();
-	struct job *job, *prev;
-
-	for (job = TAILQ_LAST(&reg->jobs, joblist); job != NULL; job = prev) {
-		prev = TAILQ_PREV(job, joblist, entry);
-		/* Empty after its seq: seqs go on above it. */
-		job->ring.head = job->seq;
-		job->ring.tail = job->seq + 1;
-		if (msg_state_terminal(job->state)) {
-			job_trim(job);
-			expire_later(reg, job);
-		} else if (job->spec.producer == JOBSPEC_FAKE)
-			fake_resume(reg, job, wall, mono);
-	}
-	enforce_finished_limit(reg, NULL);
-}
-
-int
-registry_recover(struct registry *reg, struct journal *j,
-    struct journal_stats *st, const char **errstr)
-{
-	struct job *job;
-
-	if (journal_replay(j, replay_rec, reg, st, errstr) == -1)
-		return -1;
-	/*
-	 * Each running job gets its next reservation in the compacted
-	 * journal: one fsync for all rather than one each as they go on.
-	 */
-	TAILQ_FOREACH(job, &reg->jobs, entry)
-		if (!msg_state_terminal(job->state))
-			job->reserved = job->seq + JOURNAL_RESERVE;
-	/* Also cuts off a torn last record before anything is appended. */
-	if (registry_compact(reg, j, errstr) == -1)
-		return -1;
-	reg->journal = j;
-	if (reg->nrunning > reg->max_running)
-		log_warnx("%s: %zu running jobs recovered, more than max_jobs "
-		    "(%zu): they go on", __func__, reg->nrunning,
-		    reg->max_running);
-	resume(reg);
-	return 0;
 }
 
 static struct json_object *
@@ -765,7 +706,7 @@ job_to_json(const struct job *job, int with_token)
 	struct json_object *o;
 	char url[sizeof("/ws/jobs/") + ID_JOB_LEN];
 
-	if ((o = jobspec_to_json(&job->spec)) == NULL)
+	if ((o = jobspec_to_json(&job->spec, JOBSPEC_AS_RESOURCE)) == NULL)
 		return NULL;
 	json_object_object_add(o, "id", json_object_new_string(job->id));
 	if (with_token)

@@ -20,6 +20,7 @@
 #include <zlib.h>
 
 #include "journal.h"
+#include "jsontext.h"
 #include "log.h"
 
 #define JOURNAL_DEPTH	8
@@ -127,28 +128,6 @@ add_int(struct json_object *o, const char *key, int64_t v)
 	json_object_object_add(o, key, json_object_new_int64(v));
 }
 
-/* The spec as a job request that jobspec_parse() takes back unchanged. */
-static struct json_object *
-spec_json(const struct jobspec *js)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *p = json_object_new_object();
-	struct json_object *shape = json_object_new_array();
-	int i;
-
-	for (i = 0; i < 3; i++)
-		json_object_array_add(shape, json_object_new_int64(js->shape[i]));
-	json_object_object_add(o, "shape", shape);
-	add_int(p, "scale", js->scale);
-	json_object_object_add(p, "hz", json_object_new_double(js->hz));
-	json_object_object_add(o, "preview", p);
-	json_object_object_add(o, "duration_s",
-	    json_object_new_double(js->duration_s));
-	add_int(o, "seed", js->seed);
-	add_str(o, "producer", jobspec_producer_name(js->producer));
-	return o;
-}
-
 static struct json_object *
 rec_json(const struct journal_rec *r)
 {
@@ -163,7 +142,8 @@ rec_json(const struct journal_rec *r)
 	switch (r->type) {
 	case JOURNAL_CREATE:
 		add_str(o, "token", r->token);
-		json_object_object_add(o, "job", spec_json(&r->spec));
+		json_object_object_add(o, "job",
+		    jobspec_to_json(&r->spec, JOBSPEC_AS_REQUEST));
 		add_int(o, "created_us", r->created_us);
 		add_int(o, "seq", r->seq);
 		break;
@@ -330,8 +310,8 @@ int
 journal_decode(const char *line, size_t len, struct journal_rec *r,
     const char **errstr)
 {
-	struct json_tokener *tok;
 	struct json_object *o;
+	enum jsontext_error jerr;
 	const char *tab;
 	char hex[CRC_LEN + 1], *end;
 	unsigned long want;
@@ -348,17 +328,12 @@ journal_decode(const char *line, size_t len, struct journal_rec *r,
 	want = strtoul(hex, &end, 16);
 	if (*end != '\0' || want != crc32(0L, (const Bytef *)line, (uInt)n))
 		return fail(errstr, "checksum mismatch");
-	if ((tok = json_tokener_new_ex(JOURNAL_DEPTH)) == NULL)
-		return fail(errstr, "out of memory");
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-	o = json_tokener_parse_ex(tok, line, (int)n);
-	if (o == NULL || tok->char_offset != (int)n ||
-	    !json_object_is_type(o, json_type_object))
+	o = jsontext_parse(line, n, JOURNAL_DEPTH, &jerr);
+	if (o == NULL || !json_object_is_type(o, json_type_object))
 		ret = fail(errstr, "not a JSON object");
 	else
 		ret = decode_object(o, r, errstr);
 	json_object_put(o);
-	json_tokener_free(tok);
 	return ret;
 }
 

@@ -3,14 +3,13 @@
  * (nothing written, no ping since), and hangs up on those that leave a
  * ping unanswered until hangup_s after the last write.  The hangup clock
  * starts when the ping is decided, so a peer that stopped reading, whose
- * ping lws cannot write, is hung up too.  One sweep a second (main.c's
+ * ping cannot be written, is hung up too.  One sweep a second (main.c's
  * timer) looks at every connection: O(n) a second, where lws's validity
- * timers cost O(n) per ping and per pong.
+ * timers cost O(n) per ping and per pong.  The transport writes the
+ * pings and drops the connections, through hooks.
  */
 #include <stddef.h>
 #include <string.h>
-
-#include <libwebsockets.h>
 
 #include "keepalive.h"
 #include "log.h"
@@ -19,9 +18,9 @@ static TAILQ_HEAD(, keepalive) conns = TAILQ_HEAD_INITIALIZER(conns);
 static struct keepalive_stats stats;
 
 void
-keepalive_start(struct keepalive *ka, struct lws *wsi, int64_t now)
+keepalive_start(struct keepalive *ka, void *conn, int64_t now)
 {
-	ka->wsi = wsi;
+	ka->conn = conn;
 	ka->wrote_us = now;
 	ka->pinged_us = 0;
 	ka->ping_us = 0;
@@ -32,10 +31,10 @@ keepalive_start(struct keepalive *ka, struct lws *wsi, int64_t now)
 void
 keepalive_stop(struct keepalive *ka)
 {
-	if (ka->wsi == NULL)
+	if (ka->conn == NULL)
 		return;
 	TAILQ_REMOVE(&conns, ka, entry);
-	ka->wsi = NULL;
+	ka->conn = NULL;
 }
 
 void
@@ -51,24 +50,12 @@ keepalive_heard(struct keepalive *ka)
 	ka->ping_us = 0;
 }
 
-/*
- * At WRITEABLE, before anything else: writes the ping the sweep decided.
- * Returns 1 when it wrote one (the callback's one write), -1 when that
- * failed, 0 when none was due.
- */
 int
-keepalive_write_ping(struct keepalive *ka, int64_t now)
+keepalive_take_ping(struct keepalive *ka)
 {
-	unsigned char buf[LWS_PRE + sizeof(now)];
-
 	if (!ka->ping_due)
 		return 0;
 	ka->ping_due = 0;
-	/* lws 4.1 reports no pong without a payload: send the time. */
-	memcpy(buf + LWS_PRE, &now, sizeof(now));
-	if (lws_write(ka->wsi, buf + LWS_PRE, sizeof(now), LWS_WRITE_PING) <
-	    (int)sizeof(now))
-		return -1;
 	return 1;
 }
 
@@ -88,7 +75,8 @@ keepalive_check(const struct keepalive *ka, int64_t now, int64_t ping_us,
 }
 
 void
-keepalive_sweep(int64_t now, int64_t ping_us, int64_t hangup_us)
+keepalive_sweep(int64_t now, int64_t ping_us, int64_t hangup_us,
+    const struct keepalive_hooks *hooks)
 {
 	struct keepalive *ka;
 
@@ -98,7 +86,7 @@ keepalive_sweep(int64_t now, int64_t ping_us, int64_t hangup_us)
 			ka->pinged_us = ka->ping_us = now;
 			ka->ping_due = 1;
 			stats.pings++;
-			lws_callback_on_writable(ka->wsi);
+			hooks->ping(ka->conn);
 			break;
 		case KEEPALIVE_HANGUP:
 			log_debug("%s: no pong: hanging up", __func__);
@@ -106,8 +94,7 @@ keepalive_sweep(int64_t now, int64_t ping_us, int64_t hangup_us)
 			/* Not again at the next sweep: the kill is queued. */
 			ka->ping_us = 0;
 			ka->pinged_us = ka->wrote_us = now;
-			lws_set_timeout(ka->wsi, PENDING_TIMEOUT_USER_OK,
-			    LWS_TO_KILL_ASYNC);
+			hooks->hangup(ka->conn);
 			break;
 		case KEEPALIVE_NONE:
 			break;

@@ -14,15 +14,13 @@
 
 #include <stdint.h>
 
-#include <libwebsockets.h>
-
 /* Embedded in a WebSocket session, listed from ESTABLISHED to CLOSED. */
 struct keepalive {
-	struct lws		*wsi;
+	void			*conn;		/* the transport's */
 	int64_t			 wrote_us;	/* last write, monotonic */
 	int64_t			 pinged_us;	/* last ping decided, or 0 */
 	int64_t			 ping_us;	/* that ping, while unanswered */
-	int			 ping_due;	/* to write at WRITEABLE */
+	int			 ping_due;	/* for the transport to write */
 	TAILQ_ENTRY(keepalive)	 entry;
 };
 
@@ -37,14 +35,22 @@ struct keepalive_stats {
 	uint64_t	hangups;	/* pings left unanswered */
 };
 
-void	keepalive_start(struct keepalive *ka, struct lws *wsi, int64_t now);
+/* What the sweep asks of the transport. */
+struct keepalive_hooks {
+	void	(*ping)(void *conn);	/* write a ping soon */
+	void	(*hangup)(void *conn);	/* drop the connection */
+};
+
+void	keepalive_start(struct keepalive *ka, void *conn, int64_t now);
 void	keepalive_stop(struct keepalive *ka);
 void	keepalive_wrote(struct keepalive *ka, int64_t now);
 void	keepalive_heard(struct keepalive *ka);
-int	keepalive_write_ping(struct keepalive *ka, int64_t now);
+/* 1 once when the sweep decided a ping that is still to be written. */
+int	keepalive_take_ping(struct keepalive *ka);
 enum keepalive_action keepalive_check(const struct keepalive *ka,
 	    int64_t now, int64_t ping_us, int64_t hangup_us);
-void	keepalive_sweep(int64_t now, int64_t ping_us, int64_t hangup_us);
+void	keepalive_sweep(int64_t now, int64_t ping_us, int64_t hangup_us,
+	    const struct keepalive_hooks *hooks);
 const struct keepalive_stats *keepalive_stats(void);
 
 #endif

@@ -178,12 +178,7 @@ reload(void)
 	settings_free(cur);
 	*cur = next;
 	apply_log_settings(cur);
-	reg->max_running = (size_t)cur->max_jobs;
-	reg->max_finished = (size_t)cur->max_finished;
-	reg->retention_us = cur->retention_s * 1000000;
-	reg->ring_len = (size_t)cur->ring_len;
-	reg->ring_bytes = (size_t)cur->ring_bytes;
-	reg->max_preview_rate = (double)cur->max_preview_rate;
+	registry_configure(reg, cur);
 	log_info("reload: configuration reloaded (socket paths and access, "
 	    "ping_s, hangup_s, pidfile, state_dir and user need a restart; "
 	    "ring sizes apply to new jobs)");
@@ -209,8 +204,9 @@ streamer_event(void)
 	if (got_term && !streamer->stopping) {
 		streamer->stopping = 1;
 		log_info("shutting down: closing %zu WebSocket and %zu "
-		    "control connections", streamer->nconns,
-		    streamer->ncontrol);
+		    "control connections",
+		    (size_t)streamer->reg.stats.ws_connections,
+		    (size_t)streamer->reg.stats.control_connections);
 		lws_callback_on_writable_all_protocol(streamer->ctx,
 		    &ws_protocols[0]);
 		lws_callback_on_writable_all_protocol(streamer->ctx,
@@ -230,14 +226,30 @@ sched_fire(struct ev_loop *l, ev_timer *w, int revents)
 	streamer_arm();
 }
 
+/* The keepalive sweep's hooks: a WebSocket writes its ping at WRITEABLE. */
+static void
+keepalive_ping(void *conn)
+{
+	lws_callback_on_writable(conn);
+}
+
+static void
+keepalive_hangup(void *conn)
+{
+	lws_set_timeout(conn, PENDING_TIMEOUT_USER_OK, LWS_TO_KILL_ASYNC);
+}
+
 static void
 keepalive_fire(lws_sorted_usec_list_t *sul)
 {
+	static const struct keepalive_hooks hooks = {
+		keepalive_ping, keepalive_hangup
+	};
 	const struct settings *set = &streamer->set;
 
 	(void)sul;
 	keepalive_sweep(now_mono_us(), set->ping_s * 1000000,
-	    set->hangup_s * 1000000);
+	    set->hangup_s * 1000000, &hooks);
 	lws_sul_schedule(streamer->ctx, 0, &keepalive_sul, keepalive_fire,
 	    KEEPALIVE_SWEEP_US);
 }
@@ -246,7 +258,7 @@ keepalive_fire(lws_sorted_usec_list_t *sul)
 void
 streamer_arm(void)
 {
-	struct sched_item *it = sched_peek(&streamer->reg.sched);
+	struct dueheap_item *it = dueheap_peek(&streamer->reg.due);
 	int64_t delay;
 
 	ev_timer_stop(loop, &sched_timer);
@@ -407,7 +419,8 @@ serve(void)
 	for (;;) {
 		ev_run(loop, EVRUN_ONCE);
 		if (streamer->stopping && (grace_over ||
-		    streamer->nconns + streamer->ncontrol == 0))
+		    streamer->reg.stats.ws_connections +
+		    streamer->reg.stats.control_connections == 0))
 			break;
 	}
 }
@@ -490,8 +503,8 @@ main(int argc, char **argv)
 		pf = daemon_lock_pidfile(set->pidfile);
 	if (registry_init(&streamer->reg, set) == -1)
 		fatalx("out of memory for the job registry");
-	streamer->reg.wake = sub_wake_job;
-	streamer->reg.dropping = sub_job_dropping;
+	streamer->reg.wake = fanout_wake_job;
+	streamer->reg.dropping = fanout_job_dropping;
 	setup_signals();
 	create_context();
 	if (!flags.foreground && daemon_detach() == -1)

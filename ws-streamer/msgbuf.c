@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libwebsockets.h>
-
 #include "msgbuf.h"
 
 static struct msgbuf *
@@ -15,7 +13,7 @@ alloc(enum msg_type type, int64_t seq, const char *json, size_t len)
 {
 	struct msgbuf *b;
 
-	b = malloc(sizeof(*b) + LWS_PRE + len + 2);
+	b = malloc(sizeof(*b) + MSGBUF_HEADROOM + len + 2);
 	if (b == NULL)
 		return NULL;
 	b->refs = 1;
@@ -23,7 +21,7 @@ alloc(enum msg_type type, int64_t seq, const char *json, size_t len)
 	b->seq = seq;
 	b->preview_no = 0;
 	b->len = len;
-	b->json = b->data + LWS_PRE;
+	b->json = b->data + MSGBUF_HEADROOM;
 	memcpy(b->json, json, len);
 	b->json[len] = '\n';
 	b->json[len + 1] = '\0';
@@ -45,7 +43,7 @@ msgbuf_encode(const struct msg *m, uint64_t preview_no, const char **errstr)
 	size_t len;
 
 	b = (struct msgbuf *)(void *)msg_encode_room(m,
-	    offsetof(struct msgbuf, data) + LWS_PRE, 1, &len, errstr);
+	    offsetof(struct msgbuf, data) + MSGBUF_HEADROOM, 1, &len, errstr);
 	if (b == NULL)
 		return NULL;
 	b->refs = 1;
@@ -53,31 +51,10 @@ msgbuf_encode(const struct msg *m, uint64_t preview_no, const char **errstr)
 	b->seq = m->seq;
 	b->preview_no = m->type == MSG_PREVIEW ? preview_no : 0;
 	b->len = len;
-	b->json = b->data + LWS_PRE;
+	b->json = b->data + MSGBUF_HEADROOM;
 	b->json[len] = '\n';
 	b->json[len + 1] = '\0';
 	return b;
-}
-
-/* Decoding our own text costs a parse, once per job and encoding. */
-struct msgbuf *
-msgbuf_reencode(const struct msgbuf *b, enum msg_encoding enc,
-    const char **errstr)
-{
-	struct msgbuf *nb;
-	struct msg m;
-
-	if (b->type != MSG_PREVIEW) {
-		*errstr = "only previews have encodings";
-		return NULL;
-	}
-	if (msg_decode((const char *)b->json, b->len, &m, errstr) == -1)
-		return NULL;
-	m.encoding = enc;
-	m.skipped = 0;
-	nb = msgbuf_encode(&m, b->preview_no, errstr);
-	msg_clear(&m);
-	return nb;
 }
 
 struct msgbuf *

@@ -1,8 +1,9 @@
 /*
  * msgbuf.h: one stream message, encoded once per job and shared by every
  * subscriber that sends it (reference counted).  The JSON sits after
- * LWS_PRE bytes of headroom for libwebsockets and is followed by a '\n'
- * for the control channel's line framing.
+ * MSGBUF_HEADROOM bytes where a transport may put its framing (the shell
+ * checks that libwebsockets' LWS_PRE fits) and is followed by a '\n' for
+ * the control channel's line framing.
  */
 #ifndef MS_MSGBUF_H
 #define MS_MSGBUF_H
@@ -12,6 +13,8 @@
 
 #include "msg.h"
 
+#define MSGBUF_HEADROOM	16
+
 struct msgbuf {
 	int		 refs;
 	enum msg_type	 type;
@@ -19,21 +22,13 @@ struct msgbuf {
 	uint64_t	 preview_no;	/* previews of the job so far, this one
 					   included; 0 for other types */
 	size_t		 len;		/* JSON bytes, without the '\n' */
-	unsigned char	*json;		/* = data + LWS_PRE */
+	unsigned char	*json;		/* = data + MSGBUF_HEADROOM */
 	unsigned char	 data[];	/* headroom, JSON, '\n', NUL */
 };
 
 /* Encodes m into a new buffer holding one reference; NULL and *errstr
  * on failure. */
 struct msgbuf	*msgbuf_encode(const struct msg *m, uint64_t preview_no,
-		    const char **errstr);
-
-/*
- * The preview in b, encoded again in enc, with the same seq, ts_us and
- * preview_no: for a subscriber whose encoding nobody used when b was
- * emitted.  A new buffer with one reference, or NULL and *errstr.
- */
-struct msgbuf	*msgbuf_reencode(const struct msgbuf *b, enum msg_encoding enc,
 		    const char **errstr);
 
 /* A buffer holding a copy of len bytes of JSON text, one reference. */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "config.h"
-#include "streamer.h"
+#include "core.h"
 
 #define S(field)	offsetof(struct settings, field)
 

@@ -1,34 +1,20 @@
 /*
- * sub.c: subscribers, the part of the streamer that turns a job's ring
- * into writes.  WebSocket and control-channel subscribers share it: each
- * gets an introduction (status, the latest preview, the end if the job is
- * over), then the live messages, skipping stale ones when it is slow.
- * Previews go out in the subscriber's encoding; the latest one is encoded
- * again on demand, once per job and encoding, when nobody used that
- * encoding when it was emitted.
- * A message is written from the job's shared buffer, in fragments of at
- * most SUB_FRAGMENT bytes.  A subscriber with nothing in flight is
- * written to as soon as a message is broadcast; one with something in
- * flight waits for WRITEABLE.  Writes stop as soon as lws has to keep
- * part of one, so a slow subscriber holds at most one message and one
- * fragment in flight.
+ * sub.c: a subscriber's place in its job's stream, for WebSocket and
+ * control-channel subscribers alike: its introduction (status, the
+ * latest preview, the end if the job is over), then the live messages
+ * from the job's ring, skipping stale ones when it is slow, and what it
+ * has written of the message in hand.  The bytes go out through the
+ * transport (fanout.c); nothing here writes.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include <libwebsockets.h>
-
+#include "core.h"
 #include "log.h"
-#include "streamer.h"
-
-#define SUB_FRAGMENT	(64 * 1024)
-#define SUB_BURST	8	/* writes per wakeup */
-
-/* Fragments are staged here when lws needs headroom before them. */
-static unsigned char scratch[LWS_PRE + SUB_FRAGMENT];
 
 static struct msgbuf *
-status_message(const struct job *job, int resumed)
+status_message(const struct registry *reg, const struct job *job,
+    int resumed)
 {
 	struct msgbuf *b;
 	const char *errstr;
@@ -42,7 +28,7 @@ status_message(const struct job *job, int resumed)
 	m.state = job->state;
 	m.progress = job->progress;
 	memcpy(m.shape, job->spec.shape, sizeof(m.shape));
-	snprintf(m.epoch, sizeof(m.epoch), "%s", streamer->reg.epoch);
+	snprintf(m.epoch, sizeof(m.epoch), "%s", reg->epoch);
 	m.resumed = resumed;
 	if ((b = msgbuf_encode(&m, 0, &errstr)) == NULL)
 		log_warnx("%s: job %s: %s", __func__, job->id, errstr);
@@ -50,48 +36,23 @@ status_message(const struct job *job, int resumed)
 }
 
 /*
- * The job's latest preview in enc, from the cache job_emit() fills, or
- * encoded now from the one it holds in another encoding and cached.
- */
-static struct msgbuf *
-latest_preview(struct job *job, enum msg_encoding enc)
-{
-	struct msgbuf **have = job->latest_preview, *from = NULL;
-	const char *errstr;
-	int e;
-
-	if (have[enc] != NULL)
-		return have[enc];
-	for (e = 0; e < MSG_NENC && from == NULL; e++)
-		from = have[e];
-	if (from == NULL)
-		return NULL;
-	if ((have[enc] = msgbuf_reencode(from, enc, &errstr)) == NULL) {
-		log_warnx("%s: job %s: %s", __func__, job->id, errstr);
-		return NULL;
-	}
-	streamer->reg.stats.encodes[enc]++;
-	return have[enc];
-}
-
-/*
- * Attaches s, whose encoding the caller set, to job.  With has_since,
- * and the epoch the client saw given and matching this run (a seq means
- * nothing in another run), the messages after since are replayed when
- * the ring still holds them all; otherwise the client gets a fresh
- * snapshot.
+ * Attaches s, whose encoding the caller set, to job; the caller then
+ * lets its transport write.  With has_since, and the epoch the client
+ * saw given and matching this run (a seq means nothing in another run),
+ * the messages after since are replayed when the ring still holds them
+ * all; otherwise the client gets a fresh snapshot.
  */
 int
-sub_attach(struct sub *s, struct job *job, int has_since, int64_t since,
-    const char *epoch)
+sub_attach(struct registry *reg, struct sub *s, struct job *job,
+    int has_since, int64_t since, const char *epoch)
 {
 	int resumed = has_since && since <= job->seq && epoch != NULL &&
-	    strcmp(epoch, streamer->reg.epoch) == 0 &&
+	    strcmp(epoch, reg->epoch) == 0 &&
 	    ring_holds_after(&job->ring, since);
 	struct msgbuf *status, *preview;
 
 	if ((size_t)s->encoding >= MSG_NENC ||
-	    (status = status_message(job, resumed)) == NULL)
+	    (status = status_message(reg, job, resumed)) == NULL)
 		return -1;
 	s->job = job;
 	s->intro[s->nintro++] = status;
@@ -102,7 +63,8 @@ sub_attach(struct sub *s, struct job *job, int has_since, int64_t since,
 		if (job->terminal != NULL && since >= job->seq)
 			s->done = 1;
 	} else {
-		if ((preview = latest_preview(job, s->encoding)) != NULL)
+		preview = job_latest_preview(reg, job, s->encoding);
+		if (preview != NULL)
 			s->intro[s->nintro++] = msgbuf_ref(preview);
 		if (job->terminal != NULL)
 			s->intro[s->nintro++] = msgbuf_ref(job->terminal);
@@ -111,7 +73,6 @@ sub_attach(struct sub *s, struct job *job, int has_since, int64_t since,
 	TAILQ_INSERT_TAIL(&job->subs, s, entry);
 	job->nsubs++;
 	job->nsubs_enc[s->encoding]++;
-	lws_callback_on_writable(s->wsi);
 	return 0;
 }
 
@@ -133,22 +94,9 @@ sub_detach(struct sub *s)
 	job_trim(job);
 }
 
-/* The job is being forgotten: its subscribers are told and let go. */
-void
-sub_job_dropping(struct job *job)
-{
-	struct sub *s;
-
-	while ((s = TAILQ_FIRST(&job->subs)) != NULL) {
-		sub_detach(s);
-		if (!s->done)
-			s->close_code = 4500;
-		lws_callback_on_writable(s->wsi);
-	}
-}
-
+/* b is the message to write next; the reference is the subscriber's. */
 static void
-start(struct sub *s, struct msgbuf *b)
+start(struct registry *reg, struct sub *s, struct msgbuf *b)
 {
 	s->cur = b;
 	s->off = 0;
@@ -158,20 +106,25 @@ start(struct sub *s, struct msgbuf *b)
 	if (b->type != MSG_PREVIEW)
 		return;
 	if (s->last_preview_no != 0 && b->preview_no > s->last_preview_no + 1)
-		s->skipped = b->preview_no - s->last_preview_no - 1;
+		s->skipped = (int64_t)(b->preview_no - s->last_preview_no - 1);
 	s->last_preview_no = b->preview_no;
-	streamer->reg.stats.previews_skipped += s->skipped;
+	reg->stats.previews_skipped += (uint64_t)s->skipped;
 }
 
-/* Picks the next message to write; 0 when there is none yet. */
-static int
-pick(struct sub *s)
+/*
+ * Takes the next message to write into s->cur, when there is none in
+ * hand: 1 when there is one then, 0 when nothing is due yet.
+ */
+int
+sub_next(struct registry *reg, struct sub *s)
 {
 	struct msgbuf *b;
 
+	if (s->cur != NULL)
+		return 1;
 	if (s->intro_pos < s->nintro) {
 		/* The reference moves from intro to cur. */
-		start(s, s->intro[s->intro_pos++]);
+		start(reg, s, s->intro[s->intro_pos++]);
 		return 1;
 	}
 	if (s->job == NULL || s->done)
@@ -180,172 +133,84 @@ pick(struct sub *s)
 	if (b == NULL)
 		return 0;
 	s->sent = b->seq;
-	start(s, msgbuf_ref(b));
+	start(reg, s, msgbuf_ref(b));
 	return 1;
 }
 
 /*
- * A message goes out as its JSON with, when previews were skipped, the
- * closing '}' replaced by ',"skipped":N}', and on the control channel a
- * '\n'.  Copies bytes [from, from + max) of that into dst.
+ * The message in hand is cur's shared bytes, then, when previews were
+ * skipped, its end as msg_preview_end() writes it in place of the last
+ * '}'; on the control channel a '\n' ends it.  This is how many of the
+ * shared bytes go out (the '\n' after the JSON included).
  */
-static size_t
-stage(const struct sub *s, size_t from, unsigned char *dst, size_t max,
-    size_t *total)
+size_t
+sub_shared_len(const struct sub *s)
 {
-	char tail[48];
-	size_t body = s->cur->len, tlen = 0, n = 0, k;
+	if (s->skipped > 0)
+		return s->cur->len - 1;
+	return s->cur->len + (s->line ? 1 : 0);
+}
 
-	if (s->skipped > 0) {
-		body--;
-		tlen = (size_t)snprintf(tail, sizeof(tail), ",\"skipped\":%llu}",
-		    (unsigned long long)s->skipped);
-	}
-	if (s->kind == SUB_CONTROL)
-		tail[tlen++] = '\n';
-	*total = body + tlen;
-	if (from < body) {
-		n = body - from < max ? body - from : max;
-		memcpy(dst, s->cur->json + from, n);
-	}
-	for (k = from + n - body; n < max && from + n < *total; n++, k++)
-		dst[n] = (unsigned char)tail[k];
+/* The bytes after the shared ones, into buf (SUB_TAIL_MAX); 0 if none. */
+size_t
+sub_tail(const struct sub *s, char *buf, size_t size)
+{
+	size_t n;
+
+	if (s->skipped <= 0)
+		return 0;
+	n = msg_preview_end(s->skipped, buf, size - 1);
+	if (s->line)
+		buf[n++] = '\n';
 	return n;
 }
 
-/* Writes the next fragment of cur.  Returns 1 when cur is complete. */
-static int
-write_fragment(struct sub *s)
+/* Every byte of the message in hand, its tail included. */
+size_t
+sub_total_len(const struct sub *s)
 {
-	enum lws_write_protocol proto;
-	unsigned char *p = scratch + LWS_PRE;
-	size_t n, total;
-	int last;
+	char tail[SUB_TAIL_MAX];
 
-	if (s->off == 0 && s->skipped == 0 && s->cur->len <= SUB_FRAGMENT) {
-		/* The common case: the shared buffer, as it is. */
-		p = s->cur->json;
-		n = total = s->cur->len + (s->kind == SUB_CONTROL);
-	} else
-		n = stage(s, s->off, p, SUB_FRAGMENT, &total);
-	last = s->off + n == total;
-	if (s->kind == SUB_CONTROL)
-		proto = LWS_WRITE_RAW;
-	else {
-		proto = s->off == 0 ? LWS_WRITE_TEXT : LWS_WRITE_CONTINUATION;
-		if (!last)
-			proto |= LWS_WRITE_NO_FIN;
-	}
-	if (lws_write(s->wsi, p, n, proto) < (int)n)
-		return -1;
+	return sub_shared_len(s) + sub_tail(s, tail, sizeof(tail));
+}
+
+/*
+ * The transport wrote n more bytes of the message in hand at now.
+ * Returns 1 when that completed it (it is let go), 0 when more remains.
+ */
+int
+sub_wrote(struct registry *reg, struct sub *s, size_t n, int64_t now)
+{
 	s->off += n;
-	streamer->reg.stats.bytes_sent += n;
-	return last;
+	reg->stats.bytes_sent += n;
+	if (s->ka != NULL)
+		keepalive_wrote(s->ka, now);
+	if (s->off < sub_total_len(s))
+		return 0;
+	reg->stats.messages_sent++;
+	msgbuf_unref(s->cur);
+	s->cur = NULL;
+	s->skipped = 0;
+	return 1;
 }
 
 /*
- * Writes cur, and the messages after it, while the socket takes each
- * write whole, at most SUB_BURST writes: several messages cost one
- * wakeup, and a slow subscriber still holds at most one write inside
- * lws.  Returns -1 when a write failed.
+ * Whether s has more to write (or a close to send) now; if not, it
+ * waits for its job's next message.
  */
-static int
-flush(struct sub *s, int64_t now)
-{
-	int n, r;
-
-	for (n = 0; n < SUB_BURST; n++) {
-		if ((r = write_fragment(s)) == -1)
-			return -1;
-		keepalive_wrote(&s->ka, now);
-		if (r == 1) {
-			streamer->reg.stats.messages_sent++;
-			msgbuf_unref(s->cur);
-			s->cur = NULL;
-			s->skipped = 0;
-		}
-		if (lws_partial_buffered(s->wsi) ||
-		    (s->cur == NULL && !pick(s)))
-			break;
-	}
-	return 0;
-}
-
-/*
- * Whether s has more to write (or a close to send) now; if not, it waits
- * for sub_wake_job().  A callback nobody needs costs a wakeup of the loop
- * per subscriber and message.
- */
-static int
-pending(const struct sub *s)
+int
+sub_pending(const struct sub *s)
 {
 	return s->cur != NULL || s->done || s->close_code != 0 ||
 	    s->intro_pos < s->nintro ||
 	    (s->job != NULL && s->job->seq > s->sent);
 }
 
-/*
- * Handles a WRITEABLE callback.  Returns 0 to keep the connection, -1 to
- * close it (the caller sets no reason; for WebSockets it is set here).
- */
-int
-sub_writeable(struct sub *s)
-{
-	if (s->closing)
-		return -1;
-	if (s->close_code == 0 && (s->cur != NULL || pick(s))) {
-		if (flush(s, now_mono_us()) == -1)
-			return -1;
-		if (pending(s))
-			lws_callback_on_writable(s->wsi);
-		return 0;
-	}
-	if (s->close_code == 0 && !s->done)
-		return 0;
-	if (s->kind == SUB_WS)
-		lws_close_reason(s->wsi, s->close_code ?
-		    (enum lws_close_status)s->close_code :
-		    LWS_CLOSE_STATUS_NORMAL, NULL, 0);
-	return -1;
-}
-
-/*
- * Writes to every subscriber of job that is idle, and asks the others
- * for WRITEABLE; flags the ones stuck too long.  Writing here rather than
- * from a WRITEABLE callback saves a trip through the loop per
- * subscriber and message.
- */
+/* The job is being forgotten: s is let go, to be closed with 4500. */
 void
-sub_wake_job(struct job *job)
+sub_orphan(struct sub *s)
 {
-	int64_t now = now_mono_us();
-	int64_t limit = now - streamer->set.slow_s * 1000000;
-	struct sub *s;
-
-	TAILQ_FOREACH(s, &job->subs, entry) {
-		/* Stuck: a message not all written, by us or inside lws. */
-		int stuck = s->cur != NULL || lws_partial_buffered(s->wsi);
-
-		if (stuck && s->cur_since < limit && !s->close_code) {
-			log_info("%s: job %s: closing a subscriber that took "
-			    "more than %llds for one message", __func__,
-			    job->id, streamer->set.slow_s);
-			s->close_code = 4001;
-			streamer->reg.stats.slow_closed++;
-			/* If it never drains, drop it without a close frame. */
-			lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK, 5);
-		}
-		if (s->closing)
-			continue;
-		if (stuck || s->close_code != 0 || streamer->stopping ||
-		    s->intro_pos < s->nintro)
-			lws_callback_on_writable(s->wsi);
-		else if (pick(s) && flush(s, now) == -1) {
-			/* lws sends nothing more on it: drop it. */
-			s->closing = 1;
-			lws_set_timeout(s->wsi, PENDING_TIMEOUT_USER_OK,
-			    LWS_TO_KILL_ASYNC);
-		} else if (pending(s))
-			lws_callback_on_writable(s->wsi);
-	}
+	sub_detach(s);
+	if (!s->done)
+		s->close_code = 4500;
 }

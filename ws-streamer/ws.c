@@ -2,8 +2,8 @@
  * ws.c: the WebSocket protocol of the streamer.  The handshake is
  * checked before the upgrade (path, job, token, origin, limits), so a
  * refused client gets a plain HTTP status; an accepted one becomes a
- * subscriber (sub.c).  Clients need not send anything: what they send is
- * read, bounded and ignored.
+ * subscriber (sub.c, fanout.c).  Clients need not send anything: what
+ * they send is read, bounded and ignored.
  */
 #include <string.h>
 
@@ -22,6 +22,7 @@
 
 struct ws_session {
 	struct sub	sub;
+	struct keepalive ka;
 	int		attached;
 	size_t		rx_len;		/* of the client message so far */
 	int64_t		rx_window;	/* start of the rate window */
@@ -158,7 +159,8 @@ check_request(struct lws *wsi, struct ws_request *r)
 		return refuse(r, 404, "no such job");
 	if (check_token(wsi, r->job, r) == -1)
 		return -1;
-	if (streamer->nsubs >= (size_t)streamer->set.max_subscribers)
+	if (streamer->reg.stats.ws_subscribers >=
+	    (uint64_t)streamer->set.max_subscribers)
 		return refuse(r, 503, "the streamer has as many subscribers "
 		    "as it may");
 	if (r->job->nsubs >= (size_t)streamer->set.max_job_subscribers)
@@ -187,10 +189,10 @@ established(struct lws *wsi, struct ws_session *ws)
 {
 	struct ws_request r;
 
-	ws->sub.kind = SUB_WS;
-	ws->sub.wsi = wsi;
-	streamer->nconns++;
-	keepalive_start(&ws->sub.ka, wsi, now_mono_us());
+	ws->sub.conn = wsi;
+	ws->sub.ka = &ws->ka;
+	streamer->reg.stats.ws_connections++;
+	keepalive_start(&ws->ka, wsi, now_mono_us());
 	if (check_request(wsi, &r) == -1) {
 		/* The job ended and was forgotten since the check. */
 		lws_close_reason(wsi, (enum lws_close_status)4500,
@@ -198,19 +200,20 @@ established(struct lws *wsi, struct ws_session *ws)
 		return -1;
 	}
 	ws->sub.encoding = r.encoding;
-	if (sub_attach(&ws->sub, r.job, r.has_since, r.since,
+	if (sub_attach(&streamer->reg, &ws->sub, r.job, r.has_since, r.since,
 	    r.epoch[0] != '\0' ? r.epoch : NULL) == -1) {
 		lws_close_reason(wsi, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION,
 		    NULL, 0);
 		return -1;
 	}
 	ws->attached = 1;
-	streamer->nsubs++;
+	streamer->reg.stats.ws_subscribers++;
+	lws_callback_on_writable(wsi);
 	return 0;
 }
 
 /*
- * Closes with code at the next WRITEABLE (sub_writeable), not at once:
+ * Closes with code at the next WRITEABLE (fanout_writeable), not at once:
  * lws 4.1 closes a connection that still has part of a message buffered
  * for it without the close frame, and the client would never see code.
  */
@@ -228,7 +231,7 @@ receive(struct lws *wsi, struct ws_session *ws, size_t len)
 {
 	int64_t now;
 
-	keepalive_heard(&ws->sub.ka);
+	keepalive_heard(&ws->ka);
 	if (ws->sub.close_code != 0)
 		return 0;	/* closing: the rest is not looked at */
 	ws->rx_len += len;
@@ -250,33 +253,39 @@ receive(struct lws *wsi, struct ws_session *ws, size_t len)
 static int
 closed(struct ws_session *ws)
 {
-	if (ws->sub.wsi == NULL)
+	if (ws->sub.conn == NULL)
 		return 0;	/* refused before it was established */
-	streamer->nconns--;
-	keepalive_stop(&ws->sub.ka);
+	streamer->reg.stats.ws_connections--;
+	keepalive_stop(&ws->ka);
 	if (ws->attached) {
 		sub_detach(&ws->sub);
-		streamer->nsubs--;
+		streamer->reg.stats.ws_subscribers--;
 		ws->attached = 0;
 	}
-	ws->sub.wsi = NULL;
+	ws->sub.conn = NULL;
 	return 0;
 }
 
-/* A ping the keepalive sweep asked for goes first, then the messages. */
+/*
+ * A ping the keepalive sweep asked for goes first, then the messages.
+ * lws 4.1 reports no pong without a payload: it carries the time.
+ */
 static int
 writeable(struct lws *wsi, struct ws_session *ws)
 {
-	int r;
+	unsigned char buf[LWS_PRE + sizeof(int64_t)];
+	int64_t now;
 
-	if (ws->sub.close_code == 0 &&
-	    (r = keepalive_write_ping(&ws->sub.ka, now_mono_us())) != 0) {
-		if (r == -1)
+	if (ws->sub.close_code == 0 && keepalive_take_ping(&ws->ka)) {
+		now = now_mono_us();
+		memcpy(buf + LWS_PRE, &now, sizeof(now));
+		if (lws_write(wsi, buf + LWS_PRE, sizeof(now),
+		    LWS_WRITE_PING) < (int)sizeof(now))
 			return -1;
 		lws_callback_on_writable(wsi);
 		return 0;
 	}
-	return sub_writeable(&ws->sub);
+	return fanout_writeable(&ws->sub);
 }
 
 static int
@@ -311,7 +320,7 @@ callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		ws->sub.closing = 1;
 		return 0;
 	case LWS_CALLBACK_RECEIVE_PONG:
-		keepalive_heard(&ws->sub.ka);
+		keepalive_heard(&ws->ka);
 		return 0;
 	case LWS_CALLBACK_CLOSED:
 		return closed(ws);

@@ -9,6 +9,8 @@
 #include <libwebsockets.h>
 
 #include "create.h"
+#include "id.h"
+#include "jsontext.h"
 
 #define REPLY_MAX	65536
 
@@ -78,20 +80,35 @@ write_body(struct lws *wsi)
 	    -1 : 0;
 }
 
+/* A string member of o that valid() accepts, or NULL. */
+static const char *
+valid_string(struct json_object *o, const char *key,
+    int (*valid)(const char *, size_t))
+{
+	struct json_object *v;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    !valid(json_object_get_string(v),
+	    (size_t)json_object_get_string_len(v)))
+		return NULL;
+	return json_object_get_string(v);
+}
+
 static void
 parse_reply(void)
 {
-	struct json_object *o, *id, *token;
+	struct json_object *o;
+	enum jsontext_error err;
+	const char *id, *token;
 
 	cr->reply[cr->reply_len] = '\0';
-	o = json_tokener_parse(cr->reply);
-	if (cr->status == 201 && o != NULL &&
-	    json_object_object_get_ex(o, "id", &id) &&
-	    json_object_object_get_ex(o, "token", &token)) {
-		snprintf(cr->id, sizeof(cr->id), "%s",
-		    json_object_get_string(id));
-		snprintf(cr->token, sizeof(cr->token), "%s",
-		    json_object_get_string(token));
+	o = jsontext_parse(cr->reply, cr->reply_len, 16, &err);
+	id = valid_string(o, "id", id_job_valid);
+	token = valid_string(o, "token", id_token_valid);
+	if (cr->status == 201 && id != NULL && token != NULL) {
+		snprintf(cr->id, sizeof(cr->id), "%s", id);
+		snprintf(cr->token, sizeof(cr->token), "%s", token);
 		done(1, NULL);
 	} else {
 		snprintf(cr->error, sizeof(cr->error), "POST /api/jobs: HTTP "

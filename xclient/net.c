@@ -13,6 +13,8 @@
 #include <json-c/json.h>
 #include <libwebsockets.h>
 
+#include "ctlproto.h"
+#include "jsontext.h"
 #include "ndjson.h"
 #include "net.h"
 #include "now.h"
@@ -328,27 +330,23 @@ net_callback_ws(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	}
 }
 
+/* The subscribe request, resuming where we were. */
 static struct json_object *
 subscribe_request(void)
 {
 	const struct model *m = net->model;
-	struct json_object *r = json_object_new_object();
+	struct ctlproto_subscription sub;
 
-	json_object_object_add(r, "version", json_object_new_int(1));
-	json_object_object_add(r, "op", json_object_new_string("subscribe"));
-	json_object_object_add(r, "id", json_object_new_string(m->job_id));
-	json_object_object_add(r, "encoding",
-	    json_object_new_string(net->opt->encoding));
-	if (net->opt->token != NULL)
-		json_object_object_add(r, "token",
-		    json_object_new_string(net->opt->token));
+	memset(&sub, 0, sizeof(sub));
+	sub.id = m->job_id;
+	sub.token = net->opt->token;
+	sub.encoding = net->opt->encoding;
 	if (m->last_seq >= 0 && m->epoch[0] != '\0') {
-		json_object_object_add(r, "since",
-		    json_object_new_int64(m->last_seq));
-		json_object_object_add(r, "epoch",
-		    json_object_new_string(m->epoch));
+		sub.has_since = 1;
+		sub.since = m->last_seq;
+		sub.epoch = m->epoch;
 	}
-	return r;
+	return ctlproto_subscribe(&sub);
 }
 
 static int
@@ -362,7 +360,8 @@ control_write(struct lws *wsi)
 
 	if (net->sent_request)
 		return 0;
-	r = subscribe_request();
+	if ((r = subscribe_request()) == NULL)
+		return -1;
 	text = json_object_to_json_string_length(r, JSON_C_TO_STRING_PLAIN,
 	    &len);
 	ok = len + 1 < sizeof(buf) - LWS_PRE;
@@ -380,24 +379,25 @@ control_write(struct lws *wsi)
 static int
 control_line(const char *line, size_t len)
 {
-	struct json_object *reply, *ok, *err;
+	struct json_object *reply;
+	struct ctlproto_reply r;
+	enum jsontext_error jerr;
+	const char *why = "unreadable reply";
 
 	if (net->got_reply) {
 		deliver(line, len);
 		return 0;
 	}
 	net->got_reply = 1;
-	reply = json_tokener_parse(line);
-	if (reply != NULL && json_object_object_get_ex(reply, "ok", &ok) &&
-	    json_object_get_boolean(ok)) {
+	reply = jsontext_parse(line, len, CTLPROTO_DEPTH, &jerr);
+	if (reply != NULL && ctlproto_reply_read(reply, CTLPROTO_SUBSCRIBE,
+	    &r, &why) == 0 && r.err == CTLPROTO_OK) {
 		json_object_put(reply);
 		set_conn(CONN_LIVE);
 		return 0;
 	}
-	err = reply != NULL ? json_object_object_get(reply, "error") : NULL;
-	model_note(net->model, "subscribe refused: %s", err != NULL ?
-	    json_object_get_string(json_object_object_get(err, "message")) :
-	    "unreadable reply");
+	model_note(net->model, "subscribe refused: %s", reply != NULL &&
+	    r.message != NULL ? r.message : why);
 	json_object_put(reply);
 	net->close_code = 4500;	/* as a refusal: do not retry */
 	return -1;

@@ -429,7 +429,8 @@ check_shape(struct json_object *o, const char *key, const uint32_t *want)
 
 /*
  * jobspec_to_json holds every field with the defaults filled in, and
- * without the computed preview.shape it parses back to the same spec.
+ * its request form, without the computed preview.shape, parses back to
+ * the same spec.
  */
 static void
 test_to_json(void)
@@ -450,7 +451,7 @@ test_to_json(void)
 		CU_ASSERT_EQUAL_FATAL(jobspec_parse(obj, &js, err,
 		    sizeof(err)), 0);
 		json_object_put(obj);
-		o = jobspec_to_json(&js);
+		o = jobspec_to_json(&js, JOBSPEC_AS_RESOURCE);
 		CU_ASSERT_FATAL(o != NULL);
 
 		check_shape(o, "shape", js.shape);
@@ -467,8 +468,16 @@ test_to_json(void)
 		CU_ASSERT_EQUAL(json_object_object_length(o), 6);
 		CU_ASSERT_EQUAL(json_object_object_length(p), 3);
 
-		/* Through text, as a client would send it back. */
-		json_object_object_del(p, "shape");
+		json_object_put(o);
+
+		/* The request form, through text, as a client or the
+		 * journal sends it back: all but the computed shape. */
+		o = jobspec_to_json(&js, JOBSPEC_AS_REQUEST);
+		CU_ASSERT_FATAL(o != NULL);
+		CU_ASSERT_FATAL(json_object_object_get_ex(o, "preview", &p));
+		CU_ASSERT_FALSE(json_object_object_get_ex(p, "shape", NULL));
+		CU_ASSERT_EQUAL(json_object_object_length(o), 6);
+		CU_ASSERT_EQUAL(json_object_object_length(p), 2);
 		back = parse(json_object_to_json_string(o));
 		CU_ASSERT_EQUAL(jobspec_parse(back, &js2, err, sizeof(err)),
 		    0);

@@ -12,21 +12,14 @@
 #include <json-c/json.h>
 
 #include "b64.h"
+#include "core.h"
 #include "log.h"
-#include "ops.h"
-#include "streamer.h"
 #include "unit.h"
 
-/*
- * The daemon's global state is defined in main.c, which is not part of
- * libstreamer.la; ops.c reads the connection counts through it.  Nothing
- * else of main.c is reached from ops.c, job.c and fake.c, so no test
- * doubles of streamer_event() or streamer_arm() are needed.
- */
-static struct streamer	 test_streamer;
-struct streamer		*streamer = &test_streamer;
-
-static struct registry	*reg = &test_streamer.reg;
+/* The streamer's core alone: no transport, so no hooks. */
+static struct settings	 test_set;
+static struct registry	 test_reg;
+static struct registry	*reg = &test_reg;
 
 #define UNKNOWN_ID	"0123456789abcdef0123456789abcdef"
 #define REQ_MAX		8192
@@ -34,12 +27,12 @@ static struct registry	*reg = &test_streamer.reg;
 static void
 setup(long long max_jobs, long long max_finished, long long retention_s)
 {
-	memset(&test_streamer, 0, sizeof(test_streamer));
-	settings_defaults(&test_streamer.set);
-	test_streamer.set.max_jobs = max_jobs;
-	test_streamer.set.max_finished = max_finished;
-	test_streamer.set.retention_s = retention_s;
-	CU_ASSERT_EQUAL_FATAL(registry_init(reg, &test_streamer.set), 0);
+	memset(&test_set, 0, sizeof(test_set));
+	settings_defaults(&test_set);
+	test_set.max_jobs = max_jobs;
+	test_set.max_finished = max_finished;
+	test_set.retention_s = retention_s;
+	CU_ASSERT_EQUAL_FATAL(registry_init(reg, &test_set), 0);
 	CU_ASSERT_PTR_NULL(reg->wake);
 	CU_ASSERT_PTR_NULL(reg->dropping);
 }
@@ -48,7 +41,7 @@ static void
 teardown(void)
 {
 	registry_free(reg);
-	settings_free(&test_streamer.set);
+	settings_free(&test_set);
 }
 
 /* The reply to one request of len bytes. */
@@ -237,8 +230,8 @@ test_create(void)
 	job = job_find(reg, id);
 	CU_ASSERT_FATAL(job != NULL);
 	CU_ASSERT_EQUAL(job->seq, 2);
-	CU_ASSERT_EQUAL(job->previews, 1);
-	CU_ASSERT_PTR_NOT_NULL(job->latest_preview[MSG_ENC_BASE64]);
+	CU_ASSERT_EQUAL(job->preview.no, 1);
+	CU_ASSERT_PTR_NOT_NULL(job->preview.enc[MSG_ENC_BASE64]);
 	CU_ASSERT_EQUAL(type_at(job, 1), MSG_PROGRESS);
 	CU_ASSERT_EQUAL(type_at(job, 2), MSG_PREVIEW);
 	CU_ASSERT_EQUAL(reg->njobs, 1);
@@ -251,7 +244,7 @@ test_create(void)
 	CU_ASSERT(job->spec.has_seed);
 	CU_ASSERT(job->spec.seed >= 0 && job->spec.seed <= JOBSPEC_SEED_MAX);
 	CU_ASSERT_EQUAL(job->seq, 0);
-	CU_ASSERT_PTR_NULL(job->latest_preview[MSG_ENC_BASE64]);
+	CU_ASSERT_PTR_NULL(job->preview.enc[MSG_ENC_BASE64]);
 	CU_ASSERT_EQUAL(job->state, JOB_RUNNING);
 	CU_ASSERT_EQUAL(reg->nrunning, 2);
 	teardown();
@@ -468,6 +461,10 @@ struct bad_request {
 };
 
 static const struct bad_request bad_requests[] = {
+	/* JSON (RFC 8259) has double-quoted strings only. */
+	{ "{'version':1,'op':'stats'}", 0, "bad_request" },
+	{ "{\"version\":1,\"op\":\"create\",\"job\":{'shape':[4,4,4]}}", 0,
+	    "bad_request" },
 	{ "{\"op\":\"stats\"}", 0, "unsupported_version" },
 	{ "{\"version\":2,\"op\":\"stats\"}", 0, "unsupported_version" },
 	{ "{\"version\":0,\"op\":\"stats\"}", 0, "unsupported_version" },
@@ -700,7 +697,7 @@ test_publish(void)
 	    "\"shape\":[2,2,2],\"dtype\":\"uint8\",\"encoding\":\"base64\","
 	    "\"payload\":\"%s\"}", b64);
 	publish_ok(ext, msg, 3);
-	CU_ASSERT_EQUAL(ext->previews, 1);
+	CU_ASSERT_EQUAL(ext->preview.no, 1);
 	/* A preview has the job's own scale and preview shape. */
 	CU_ASSERT_EQUAL(b64_encode(b64, mask, 1), 4);
 	b64[4] = '\0';
@@ -708,9 +705,9 @@ test_publish(void)
 	    "\"shape\":[1,1,1],\"dtype\":\"uint8\",\"encoding\":\"base64\","
 	    "\"payload\":\"%s\"}", b64);
 	expect_error(publish(ext, msg), "bad_message", "preview shape");
-	CU_ASSERT_EQUAL(ext->previews, 1);
+	CU_ASSERT_EQUAL(ext->preview.no, 1);
 	CU_ASSERT_EQUAL(b64_encode(b64, mask, 8), 12);	/* for the next */
-	CU_ASSERT_PTR_EQUAL(ext->latest_preview[MSG_ENC_BASE64],
+	CU_ASSERT_PTR_EQUAL(ext->preview.enc[MSG_ENC_BASE64],
 	    ring_get(&ext->ring, 3));
 
 	expect_error(publish(ext, "{\"type\":\"status\",\"state\":\"running\","
@@ -776,9 +773,9 @@ test_stats(void)
 	struct job *a, *b;
 
 	setup(10, 10, 3600);
-	test_streamer.nconns = 3;
-	test_streamer.nsubs = 2;
-	test_streamer.ncontrol = 1;
+	reg->stats.ws_connections = 3;
+	reg->stats.ws_subscribers = 2;
+	reg->stats.control_connections = 1;
 	a = create("{\"shape\":[4,4,4]}");
 	b = create_external();
 	publish_ok(b, "{\"type\":\"progress\",\"progress\":5,"
@@ -844,9 +841,9 @@ test_emit_encodings(void)
 	publish_preview(job, got);
 	CU_ASSERT_PTR_NOT_NULL(got[MSG_ENC_BASE64]);
 	CU_ASSERT_PTR_NULL(got[MSG_ENC_DEFLATE]);
-	CU_ASSERT_PTR_EQUAL(job->latest_preview[MSG_ENC_BASE64],
+	CU_ASSERT_PTR_EQUAL(job->preview.enc[MSG_ENC_BASE64],
 	    got[MSG_ENC_BASE64]);
-	CU_ASSERT_PTR_NULL(job->latest_preview[MSG_ENC_DEFLATE]);
+	CU_ASSERT_PTR_NULL(job->preview.enc[MSG_ENC_DEFLATE]);
 
 	/* Only deflate subscribers (counted as sub_attach() does). */
 	job->nsubs = job->nsubs_enc[MSG_ENC_DEFLATE] = 2;
@@ -885,20 +882,29 @@ test_emit_encodings(void)
 	teardown();
 }
 
-/* The latest preview in another encoding keeps seq, ts_us and payload. */
+/*
+ * The latest preview in an encoding nobody used when it was published is
+ * encoded from the raw one, keeping seq, ts_us and payload, and kept.
+ */
 static void
-test_reencode(void)
+test_latest_other_encoding(void)
 {
 	struct msgbuf *got[MSG_NENC], *z;
 	struct msg a, b;
 	const char *errstr;
 	struct job *job;
+	uint64_t encodes;
 
 	setup(10, 10, 3600);
 	job = create_external();
 	publish_preview(job, got);
-	z = msgbuf_reencode(got[MSG_ENC_BASE64], MSG_ENC_DEFLATE, &errstr);
+	CU_ASSERT_PTR_NULL(job->preview.enc[MSG_ENC_DEFLATE]);
+	encodes = reg->stats.encodes[MSG_ENC_DEFLATE];
+	z = job_latest_preview(reg, job, MSG_ENC_DEFLATE);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(z);
+	CU_ASSERT_EQUAL(reg->stats.encodes[MSG_ENC_DEFLATE], encodes + 1);
+	CU_ASSERT_PTR_EQUAL(job_latest_preview(reg, job, MSG_ENC_DEFLATE), z);
+	CU_ASSERT_EQUAL(reg->stats.encodes[MSG_ENC_DEFLATE], encodes + 1);
 	CU_ASSERT_EQUAL(z->seq, got[MSG_ENC_BASE64]->seq);
 	CU_ASSERT_EQUAL(z->preview_no, got[MSG_ENC_BASE64]->preview_no);
 	CU_ASSERT_EQUAL(z->type, MSG_PREVIEW);
@@ -912,13 +918,12 @@ test_reencode(void)
 	    memcmp(a.payload, b.payload, a.payload_len) == 0);
 	msg_clear(&a);
 	msg_clear(&b);
-	msgbuf_unref(z);
 
-	/* Only previews have encodings. */
+	/* A progress after it changes nothing of the latest preview. */
 	publish_ok(job, "{\"type\":\"progress\",\"progress\":5,"
 	    "\"state\":\"running\"}", job->seq + 1);
-	CU_ASSERT_PTR_NULL(msgbuf_reencode(ring_get(&job->ring, job->seq),
-	    MSG_ENC_DEFLATE, &errstr));
+	CU_ASSERT_PTR_EQUAL(job_latest_preview(reg, job, MSG_ENC_DEFLATE), z);
+	CU_ASSERT_EQUAL(z->type, MSG_PREVIEW);
 	teardown();
 }
 
@@ -963,14 +968,15 @@ test_run_due(void)
 	/* Step by step at 10 Hz: ticks 1..5, progress 20 each, then done. */
 	job = create("{\"shape\":[8,8,8],\"duration_s\":0.5,"
 	    "\"preview\":{\"hz\":10}}");
-	start = job->start_mono;
+	/* Tick 0 ran at the start; tick 1 is due 1/hz after it. */
+	start = job->due.due - 100000;
 	CU_ASSERT_EQUAL(job->seq, 2);
 	job_run_due(reg, start + 99999);
 	CU_ASSERT_EQUAL(job->seq, 2);
 	for (k = 1; k <= 5; k++) {
 		job_run_due(reg, start + k * 100000);
 		CU_ASSERT_EQUAL(job->progress, 20 * k);
-		CU_ASSERT_EQUAL(job->previews, (uint64_t)k + 1);
+		CU_ASSERT_EQUAL(job->preview.no, (uint64_t)k + 1);
 	}
 	CU_ASSERT_EQUAL(job->state, JOB_SUCCEEDED);
 	CU_ASSERT_EQUAL(job->seq, 13);
@@ -981,12 +987,12 @@ test_run_due(void)
 	/* Without an end: ticks go on at progress 0. */
 	job = create("{\"shape\":[8,8,8],\"duration_s\":0,"
 	    "\"preview\":{\"hz\":30}}");
-	start = job->start_mono;
+	start = job->due.due - 33333;
 	for (k = 1; k <= 100; k++)
 		job_run_due(reg, start + k * 1000000 / 30 + 1);
 	CU_ASSERT_EQUAL(job->state, JOB_RUNNING);
 	CU_ASSERT_EQUAL(job->progress, 0);
-	CU_ASSERT_EQUAL(job->previews, 101);
+	CU_ASSERT_EQUAL(job->preview.no, 101);
 	CU_ASSERT_FALSE(job->has_eta);
 	teardown();
 }
@@ -1056,7 +1062,7 @@ test_max_finished(void)
 static CU_TestInfo cases[] = {
 	{ "create", test_create },
 	{ "previews encoded per encoding in use", test_emit_encodings },
-	{ "the latest preview encoded again", test_reencode },
+	{ "the latest preview encoded again", test_latest_other_encoding },
 	{ "create with an invalid job", test_create_invalid },
 	{ "get, tokens, ids", test_get },
 	{ "list: newest first, limit", test_list },
