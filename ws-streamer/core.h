@@ -89,6 +89,10 @@ struct job {
 	struct msg		*end;		/* the terminal message, once over */
 	struct msgbuf		*terminal;	/* the same, encoded */
 	struct dueheap_item	 due;		/* producer's next tick, or expiry */
+	int			 hold;		/* job_hold()s not released */
+	int			 woken;		/* messages emitted while held */
+	void			*transport;	/* the shell's; its dropping
+						   hook lets it go */
 
 	TAILQ_HEAD(, sub)	 subs;
 	size_t			 nsubs;
@@ -214,6 +218,8 @@ struct job	*job_find(struct registry *reg, const char *id);
 struct job	*job_create(struct registry *reg, const struct jobspec *spec,
 		    enum ctlproto_err *err, const char **errstr);
 uint8_t		*job_preview_buffer(struct job *job);
+void		 job_hold(struct job *job);
+void		 job_release(struct registry *reg, struct job *job);
 int		 job_emit(struct registry *reg, struct job *job, struct msg *m,
 		    const char **errstr);
 int		 job_cancel(struct registry *reg, struct job *job);
@@ -258,6 +264,7 @@ int		 sub_attach(struct registry *reg, struct sub *s,
 void		 sub_detach(struct sub *s);
 void		 sub_orphan(struct sub *s);
 int		 sub_next(struct registry *reg, struct sub *s);
+struct msgbuf	*sub_peek(const struct sub *s, int64_t *skipped);
 size_t		 sub_shared_len(const struct sub *s);
 size_t		 sub_tail(const struct sub *s, char *buf, size_t size);
 size_t		 sub_total_len(const struct sub *s);

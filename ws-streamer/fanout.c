@@ -5,12 +5,15 @@
  * from a copy of its own.  A subscriber with nothing in flight is written
  * to as soon as a message is broadcast; one with something in flight
  * waits for WRITEABLE.  Writes stop as soon as lws has to keep part of
- * one, so a slow subscriber holds at most one fragment inside lws.
+ * one, so a slow subscriber holds at most one fragment inside lws.  A
+ * WebSocket subscriber due a tick's progress and preview whole writes
+ * both at once, from a bundle its job's subscribers share (wsbundle.c).
  */
 #include <string.h>
 
 #include "log.h"
 #include "streamer.h"
+#include "wsbundle.h"
 
 /*
  * lws sends at most its tx_packet_size (64 KiB, ws.c) per write and
@@ -72,6 +75,46 @@ write_fragment(struct sub *s, int64_t now)
 	return sub_wrote(&streamer->reg, s, n, now);
 }
 
+/* Whether b is the job's own message of its seq, shared by all. */
+static int
+in_ring(const struct sub *s, const struct msgbuf *b)
+{
+	return ring_get_enc(&s->job->ring, b->seq, s->encoding) == b;
+}
+
+/*
+ * Writes the message in hand and the next one in one write, from their
+ * job's bundle, when the subscriber is due both whole (none skipped, no
+ * tail of its own).  Returns 1 when it did, 0 when they go one by one,
+ * -1 when the write failed.
+ */
+static int
+write_bundle(struct sub *s, int64_t now)
+{
+	struct registry *reg = &streamer->reg;
+	const struct wsbundle *w;
+	struct msgbuf *next;
+	int64_t skipped;
+
+	if (s->line || s->off != 0 || s->skipped != 0 || s->job == NULL ||
+	    !in_ring(s, s->cur) || (next = sub_peek(s, &skipped)) == NULL ||
+	    skipped != 0 || !in_ring(s, next) ||
+	    (w = wsbundle_get(s->job, s->encoding, s->cur, next)) == NULL)
+		return 0;
+	/* Bytes already framed: lws sends them as they are. */
+	if (lws_write(s->conn, w->frames, w->len, LWS_WRITE_HTTP) <
+	    (int)w->len)
+		return -1;
+	sub_wrote(reg, s, s->cur->len, now);
+	if (!sub_next(reg, s) || s->cur != next) {
+		log_warnx("%s: job %s: a subscriber took another message "
+		    "than its bundle's; closing it", __func__, s->job->id);
+		return -1;
+	}
+	sub_wrote(reg, s, next->len, now);
+	return 1;
+}
+
 /*
  * Writes the message in hand, and the ones after it, while the socket
  * takes each write whole, at most FANOUT_BURST writes: several messages
@@ -81,10 +124,11 @@ write_fragment(struct sub *s, int64_t now)
 static int
 flush(struct sub *s, int64_t now)
 {
-	int n;
+	int n, r;
 
 	for (n = 0; n < FANOUT_BURST; n++) {
-		if (write_fragment(s, now) == -1)
+		if ((r = write_bundle(s, now)) == -1 ||
+		    (r == 0 && write_fragment(s, now) == -1))
 			return -1;
 		if (lws_partial_buffered(s->conn) ||
 		    !sub_next(&streamer->reg, s))
@@ -180,4 +224,5 @@ fanout_job_dropping(struct job *job)
 		sub_orphan(s);
 		lws_callback_on_writable(s->conn);
 	}
+	wsbundle_free_job(job);
 }

@@ -352,9 +352,11 @@ job_create(struct registry *reg, const struct jobspec *spec,
 	    "%s producer", __func__, job->id, spec->shape[0], spec->shape[1],
 	    spec->shape[2], spec->pshape[0], spec->pshape[1], spec->pshape[2],
 	    spec->hz, job->producer->name);
+	job_hold(job);
 	if (job->producer->start != NULL &&
 	    job->producer->start(reg, job, errstr) == -1)
 		job_fail(reg, job, "producer_failed", *errstr);
+	job_release(reg, job);
 	return job;
 }
 
@@ -525,6 +527,40 @@ encode_shared(struct msg *m, struct msgbuf *set[MSG_NENC],
 }
 
 /*
+ * Lets the job's subscribers know of its new messages, now or, while
+ * its producer is at work, when it is done (job_release()).
+ */
+static void
+wake(struct registry *reg, struct job *job)
+{
+	if (job->hold > 0)
+		job->woken = 1;
+	else if (reg->wake != NULL)
+		reg->wake(job);
+}
+
+/*
+ * Around a producer's turn (start, tick, resume): the messages it emits
+ * in one go, a tick's progress and preview, reach each subscriber in one
+ * go, which the transport can write together.
+ */
+void
+job_hold(struct job *job)
+{
+	job->hold++;
+}
+
+void
+job_release(struct registry *reg, struct job *job)
+{
+	if (--job->hold > 0 || !job->woken)
+		return;
+	job->woken = 0;
+	if (reg->wake != NULL)
+		reg->wake(job);
+}
+
+/*
  * Where the producer makes the job's next preview (the preview shape's
  * voxels), so that job_emit() keeps it without a copy; NULL when memory
  * ran out.
@@ -572,8 +608,7 @@ job_emit(struct registry *reg, struct job *job, struct msg *m,
 	reg->stats.messages++;
 	apply(reg, job, m, set);
 	msgbuf_set_unref(set);
-	if (reg->wake != NULL)
-		reg->wake(job);
+	wake(reg, job);
 	return 0;
 }
 
@@ -607,8 +642,7 @@ job_cancel(struct registry *reg, struct job *job)
 	if (record(reg, &r, 1, &errstr) == -1)
 		return -1;
 	finish(reg, job, &m);
-	if (reg->wake != NULL)
-		reg->wake(job);
+	wake(reg, job);
 	return 0;
 }
 
@@ -689,8 +723,11 @@ job_run_due(struct registry *reg, int64_t now_mono)
 				job_drop(reg, job);
 		} else if (msg_state_terminal(job->state))
 			job_drop(reg, job);
-		else if (job->producer->tick != NULL)
+		else if (job->producer->tick != NULL) {
+			job_hold(job);
 			job->producer->tick(reg, job, now_mono);
+			job_release(reg, job);
+		}
 	}
 }
 

@@ -203,10 +203,13 @@ resume(struct registry *reg, const char **errstr)
 		} else
 			running[n++] = job;
 	}
-	for (i = 0; i < n; i++)
-		if (running[i]->producer->resume != NULL)
-			running[i]->producer->resume(reg, running[i], wall,
-			    mono);
+	for (i = 0; i < n; i++) {
+		if (running[i]->producer->resume == NULL)
+			continue;
+		job_hold(running[i]);
+		running[i]->producer->resume(reg, running[i], wall, mono);
+		job_release(reg, running[i]);
+	}
 	free(running);
 	job_enforce_finished_limit(reg, NULL);
 	return 0;

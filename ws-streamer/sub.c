@@ -94,6 +94,16 @@ sub_detach(struct sub *s)
 	job_trim(job);
 }
 
+/* The previews s would say it missed were b the next it writes. */
+static int64_t
+skipped_before(const struct sub *s, const struct msgbuf *b)
+{
+	if (b->type != MSG_PREVIEW || s->last_preview_no == 0 ||
+	    b->preview_no <= s->last_preview_no + 1)
+		return 0;
+	return (int64_t)(b->preview_no - s->last_preview_no - 1);
+}
+
 /* b is the message to write next; the reference is the subscriber's. */
 static void
 start(struct registry *reg, struct sub *s, struct msgbuf *b)
@@ -105,8 +115,7 @@ start(struct registry *reg, struct sub *s, struct msgbuf *b)
 		s->done = 1;
 	if (b->type != MSG_PREVIEW)
 		return;
-	if (s->last_preview_no != 0 && b->preview_no > s->last_preview_no + 1)
-		s->skipped = (int64_t)(b->preview_no - s->last_preview_no - 1);
+	s->skipped = skipped_before(s, b);
 	s->last_preview_no = b->preview_no;
 	reg->stats.previews_skipped += (uint64_t)s->skipped;
 }
@@ -135,6 +144,28 @@ sub_next(struct registry *reg, struct sub *s)
 	s->sent = b->seq;
 	start(reg, s, msgbuf_ref(b));
 	return 1;
+}
+
+/*
+ * The message sub_next() would take once the one in hand is written,
+ * and in *skipped the previews it would say were missed; NULL when none
+ * is due yet (no reference is taken).  A transport that writes several
+ * messages at once asks.
+ */
+struct msgbuf *
+sub_peek(const struct sub *s, int64_t *skipped)
+{
+	struct msgbuf *b;
+
+	if (s->intro_pos < s->nintro)
+		b = s->intro[s->intro_pos];
+	else if (s->job == NULL || s->done)
+		return NULL;
+	else if ((b = ring_next(&s->job->ring, s->sent, s->replay_until,
+	    s->encoding)) == NULL)
+		return NULL;
+	*skipped = skipped_before(s, b);
+	return b;
 }
 
 /*
