@@ -233,6 +233,7 @@ bufs_init(struct bufs *b, uint32_t side)
 	gp.seed = 42;
 	memcpy(gp.shape, b->shape, sizeof(gp.shape));
 	gp.continuous = 0;
+	gp.labels = 1;
 	gen_mask(&gp, 30, 50, b->raw);
 	return 0;
 }

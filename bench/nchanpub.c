@@ -448,6 +448,7 @@ publish_tick(struct conn *c, struct stats *st, const struct opts *o,
 	gp.seed = ch->seed;
 	memcpy(gp.shape, o->size, sizeof(gp.shape));
 	gp.continuous = 0;
+	gp.labels = 1;
 	gen_mask(&gp, tick, progress, mask);
 	memset(&m, 0, sizeof(m));
 	m.type = MSG_PREVIEW;

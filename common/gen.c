@@ -1,17 +1,21 @@
 /*
  * gen.c: the fake preview generator.  A few ellipsoidal blobs placed by
- * the seed grow with progress (or pulse, for a job without end), and a
- * sprinkle of speckle fades as progress rises, so a viewer sees something
- * that looks like segmentation converging.  Everything is derived from
+ * the seed (one per label when there are several) grow with progress (or
+ * pulse, for a job without end), and a sprinkle of speckle fades as
+ * progress rises, so a viewer sees something that looks like
+ * segmentation converging.  Each blob is painted within its bounding box,
+ * so a mask costs about its blobs' volume, however many labels.  Everything is derived from
  * (seed, tick) by integer hashing, so the output is reproducible.
  */
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "gen.h"
 
-#define GEN_MAX_BLOBS	3
+#define GEN_MAX_BLOBS	3	/* with one label */
+#define GEN_LABELS_MAX	255
 
 struct blob {
 	double	c[3];		/* centre, in preview voxels */
@@ -37,9 +41,23 @@ unit(uint64_t a, uint64_t b)
 }
 
 static int
+labels_of(const struct gen_params *p)
+{
+	if (p->labels <= 1)
+		return 1;
+	return p->labels > GEN_LABELS_MAX ? GEN_LABELS_MAX : p->labels;
+}
+
+/*
+ * A few blobs for one label; one per label for more, their radii shrunk
+ * so that together they take about as much room.
+ */
+static int
 place_blobs(const struct gen_params *p, struct blob *b)
 {
-	int n = 1 + (int)(mix(p->seed) % GEN_MAX_BLOBS);
+	int labels = labels_of(p);
+	int n = labels > 1 ? labels : 1 + (int)(mix(p->seed) % GEN_MAX_BLOBS);
+	double f = labels > 1 ? fmin(1.0, 1.2 / cbrt(labels)) : 1.0;
 	int i, a;
 
 	for (i = 0; i < n; i++) {
@@ -48,7 +66,8 @@ place_blobs(const struct gen_params *p, struct blob *b)
 			uint64_t k = (uint64_t)(i * 8 + a);
 
 			b[i].c[a] = len * (0.25 + 0.5 * unit(p->seed, k));
-			b[i].r[a] = len * (0.12 + 0.18 * unit(p->seed, k + 3));
+			b[i].r[a] = f * len * (0.12 + 0.18 *
+			    unit(p->seed, k + 3));
 		}
 		b[i].phase = 6.283185307179586 * unit(p->seed, 100 + i);
 	}
@@ -88,31 +107,64 @@ speckle_rate(const struct gen_params *p, int progress)
 	return (uint64_t)(500 * (100 - progress) / 100);
 }
 
+/* The voxels b may cover along axis a, [*lo, *hi]; 0 when none. */
+static int
+extent(const struct gen_params *p, const struct blob *b, double g, int a,
+    uint32_t *lo, uint32_t *hi)
+{
+	double r = b->r[a] * g;
+	double l = floor(b->c[a] - r - 0.5), h = ceil(b->c[a] + r - 0.5);
+
+	if (h < 0 || l > (double)p->shape[a] - 1)
+		return 0;
+	*lo = l < 0 ? 0 : (uint32_t)l;
+	*hi = h > (double)p->shape[a] - 1 ? p->shape[a] - 1 : (uint32_t)h;
+	return 1;
+}
+
+/* Paints blob b, grown by g, with value where no earlier blob is. */
+static void
+paint(const struct gen_params *p, const struct blob *b, double g,
+    uint8_t value, uint8_t *out)
+{
+	uint32_t lo[3], hi[3], z, y, x;
+	size_t idx;
+	int a;
+
+	for (a = 0; a < 3; a++)
+		if (!extent(p, b, g, a, &lo[a], &hi[a]))
+			return;
+	for (z = lo[0]; z <= hi[0]; z++)
+		for (y = lo[1]; y <= hi[1]; y++) {
+			idx = ((size_t)z * p->shape[1] + y) * p->shape[2] +
+			    lo[2];
+			for (x = lo[2]; x <= hi[2]; x++, idx++) {
+				double v[3] = { z + 0.5, y + 0.5, x + 0.5 };
+
+				if (out[idx] == 0 && inside(b, g, v))
+					out[idx] = value;
+			}
+		}
+}
+
 void
 gen_mask(const struct gen_params *p, uint64_t tick, int progress,
     uint8_t *out)
 {
-	struct blob blobs[GEN_MAX_BLOBS];
-	double g[GEN_MAX_BLOBS];
+	struct blob blobs[GEN_LABELS_MAX];
 	uint64_t rate = speckle_rate(p, progress);
-	uint64_t noise = mix(p->seed ^ mix(tick + 0x5eed));
-	int nblobs = place_blobs(p, blobs);
-	size_t idx = 0;
-	uint32_t z, y, x;
+	uint64_t noise = mix(p->seed ^ mix(tick + 0x5eed)), h;
+	size_t n = (size_t)p->shape[0] * p->shape[1] * p->shape[2], idx;
+	int nblobs = place_blobs(p, blobs), labels = labels_of(p);
 	int i;
 
+	memset(out, 0, n);
 	for (i = 0; i < nblobs; i++)
-		g[i] = growth(p, &blobs[i], tick, progress);
-	for (z = 0; z < p->shape[0]; z++)
-		for (y = 0; y < p->shape[1]; y++)
-			for (x = 0; x < p->shape[2]; x++, idx++) {
-				double v[3] = { z + 0.5, y + 0.5, x + 0.5 };
-				uint8_t m = 0;
-
-				for (i = 0; i < nblobs && !m; i++)
-					m = inside(&blobs[i], g[i], v);
-				if (!m && mix(noise + idx) % 100000 < rate)
-					m = 1;
-				out[idx] = m;
-			}
+		paint(p, &blobs[i], growth(p, &blobs[i], tick, progress),
+		    (uint8_t)(labels > 1 ? i + 1 : 1), out);
+	for (idx = 0; idx < n; idx++) {
+		if (out[idx] != 0 || (h = mix(noise + idx)) % 100000 >= rate)
+			continue;
+		out[idx] = (uint8_t)(labels > 1 ? 1 + (h >> 32) % labels : 1);
+	}
 }

@@ -14,7 +14,8 @@
 #include "utf8.h"
 
 static const char *const top_fields[] = {
-	"shape", "dtype", "preview", "duration_s", "seed", "producer", NULL
+	"shape", "dtype", "preview", "duration_s", "seed", "producer",
+	"labels", "producer_timeout_s", NULL
 };
 static const char *const preview_fields[] = { "scale", "hz", NULL };
 
@@ -176,6 +177,34 @@ parse_producer(struct json_object *v, struct jobspec *js, char *err,
 	return 0;
 }
 
+/* What masks may hold and how long a producer may be silent. */
+static int
+parse_mask_fields(struct json_object *obj, struct jobspec *js, char *err,
+    size_t errlen)
+{
+	struct json_object *v;
+	int64_t n;
+
+	if (json_object_object_get_ex(obj, "labels", &v)) {
+		if (parse_int(v, 1, JOBSPEC_LABELS_MAX, &n) == -1) {
+			snprintf(err, errlen, "\"labels\" must be an integer in "
+			    "1..%d", JOBSPEC_LABELS_MAX);
+			return -1;
+		}
+		js->labels = (int)n;
+	}
+	if (json_object_object_get_ex(obj, "producer_timeout_s", &v)) {
+		if (parse_int(v, 0, JOBSPEC_TIMEOUT_MAX, &n) == -1) {
+			snprintf(err, errlen, "\"producer_timeout_s\" must be "
+			    "an integer in 0..%d (0: never)",
+			    JOBSPEC_TIMEOUT_MAX);
+			return -1;
+		}
+		js->producer_timeout_s = (int)n;
+	}
+	return 0;
+}
+
 static int
 parse_optional(struct json_object *obj, struct jobspec *js, char *err,
     size_t errlen)
@@ -208,7 +237,7 @@ parse_optional(struct json_object *obj, struct jobspec *js, char *err,
 	if (json_object_object_get_ex(obj, "producer", &v) &&
 	    parse_producer(v, js, err, errlen) == -1)
 		return -1;
-	return 0;
+	return parse_mask_fields(obj, js, err, errlen);
 }
 
 int
@@ -223,6 +252,8 @@ jobspec_parse(struct json_object *obj, struct jobspec *js, char *err,
 	js->hz = 1.0;
 	js->duration_s = 60.0;
 	js->producer = JOBSPEC_FAKE;
+	js->labels = 1;
+	js->producer_timeout_s = JOBSPEC_TIMEOUT_DEFAULT;
 	if (obj == NULL || !json_object_is_type(obj, json_type_object)) {
 		snprintf(err, errlen, "the job request must be a JSON object");
 		return -1;
@@ -292,5 +323,13 @@ jobspec_to_json(const struct jobspec *js, enum jobspec_form form)
 	json_object_object_add(o, "seed", json_object_new_int64(js->seed));
 	json_object_object_add(o, "producer",
 	    json_object_new_string(jobspec_producer_name(js->producer)));
+	/* Written only where they mean something: a default job's
+	 * resource is what it was before they existed. */
+	if (js->labels > 1)
+		json_object_object_add(o, "labels",
+		    json_object_new_int(js->labels));
+	if (js->producer == JOBSPEC_EXTERNAL)
+		json_object_object_add(o, "producer_timeout_s",
+		    json_object_new_int(js->producer_timeout_s));
 	return o;
 }

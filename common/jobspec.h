@@ -11,11 +11,16 @@
 
 #include <json-c/json.h>
 
+#include "msg.h"
+
 #define JOBSPEC_PREVIEW_AXIS	64	/* default preview: at most this per axis */
 #define JOBSPEC_HZ_MIN		0.1
 #define JOBSPEC_HZ_MAX		30.0
 #define JOBSPEC_DURATION_MAX	604800.0	/* one week */
 #define JOBSPEC_SEED_MAX	9007199254740991LL	/* 2^53 - 1 */
+#define JOBSPEC_LABELS_MAX	MSG_LABELS_MAX
+#define JOBSPEC_TIMEOUT_DEFAULT	60	/* producer_timeout_s */
+#define JOBSPEC_TIMEOUT_MAX	86400
 
 enum jobspec_producer {
 	JOBSPEC_FAKE,		/* the built-in preview generator */
@@ -31,6 +36,9 @@ struct jobspec {
 	int64_t		seed;
 	int		has_seed;	/* else the streamer draws one */
 	enum jobspec_producer producer;
+	int		labels;		/* preview voxels are 0..labels */
+	int		producer_timeout_s;	/* external: silence that fails
+						   the job; 0: never */
 };
 
 /*

@@ -84,11 +84,14 @@ static int	decode_preview(struct json_object *, struct msg *,
 		    const char **);
 static int	decode_preview_into(struct json_object *, struct msg *,
 		    const struct msg_preview_dest *, const char **);
-static int	payload_buffer(struct msg *, uint8_t *, const char **);
-static int	decode_payload(struct msg *, const char *, size_t, uint8_t *,
+static int	payload_check(enum msg_encoding, const char *, size_t,
+		    uint64_t, const char **);
+static int	base64_into(const char *, size_t, uint64_t, uint8_t *,
 		    const char **);
-static int	decode_deflate(struct msg *, const char *, size_t, uint8_t *,
+static int	inflate_into(const char *, size_t, uint64_t, uint8_t *,
 		    const char **);
+static int	payload_decode(enum msg_encoding, const char *, size_t,
+		    uint64_t, uint8_t **, const char **);
 static int	decode_completed(struct json_object *, struct msg *,
 		    const char **);
 static int	decode_error(struct json_object *, struct msg *,
@@ -151,6 +154,9 @@ static const struct field f_status_shape = { "shape",
 static const struct field f_epoch = { "epoch",
 	"status: missing \"epoch\"",
 	"status: \"epoch\" must be 1..63 printable ASCII characters, no space" };
+static const struct field f_labels = { "labels",
+	NULL,
+	"status: \"labels\" must be an integer in 1..255" };
 static const struct field f_resumed = { "resumed",
 	"status: missing \"resumed\"",
 	"status: \"resumed\" must be a boolean" };
@@ -580,14 +586,15 @@ static int
 decode_status(struct json_object *o, struct msg *m, const char **errstr)
 {
 	const char *epoch;
-	int64_t	 progress;
+	int64_t	 progress, labels = 0;
 	size_t	 len;
 
 	if (get_state(o, &f_status_state, &m->state, errstr) < 0 ||
 	    get_int(o, &f_status_progress, 0, 100, &progress, errstr) < 0 ||
 	    get_shape(o, &f_status_shape, m->shape, errstr) < 0 ||
 	    get_string(o, &f_epoch, &epoch, &len, errstr) < 0 ||
-	    get_bool(o, &f_resumed, &m->resumed, errstr) < 0)
+	    get_bool(o, &f_resumed, &m->resumed, errstr) < 0 ||
+	    get_int(o, &f_labels, 1, MSG_LABELS_MAX, &labels, errstr) < 0)
 		return -1;
 	if (!msg_epoch_valid(epoch, len)) {
 		*errstr = f_epoch.invalid;
@@ -595,6 +602,7 @@ decode_status(struct json_object *o, struct msg *m, const char **errstr)
 	}
 	memcpy(m->epoch, epoch, len + 1);
 	m->progress = progress;
+	m->labels = (int)labels;
 	return 0;
 }
 
@@ -622,6 +630,7 @@ decode_preview_into(struct json_object *o, struct msg *m,
 {
 	const char *payload;
 	int64_t	 scale, skipped = 0;
+	uint8_t	*dst;
 	size_t	 len;
 
 	if (get_int(o, &f_scale, 1, MSG_DIM_MAX, &scale, errstr) < 0 ||
@@ -644,22 +653,12 @@ decode_preview_into(struct json_object *o, struct msg *m,
 	}
 	if (get_length(o, m, errstr) < 0)
 		return -1;
-	if (m->encoding == MSG_ENC_DEFLATE)
-		return decode_deflate(m, payload, len,
-		    dest != NULL ? dest->buf : NULL, errstr);
-	return decode_payload(m, payload, len, dest != NULL ? dest->buf : NULL,
-	    errstr);
-}
-
-/* m->payload: dst when given, else a new buffer of the shape's voxels. */
-static int
-payload_buffer(struct msg *m, uint8_t *dst, const char **errstr)
-{
-	if (dst == NULL && (dst = malloc(msg_shape_voxels(m->shape))) == NULL) {
-		*errstr = err_nomem;
+	dst = dest != NULL ? dest->buf : NULL;
+	if (payload_decode(m->encoding, payload, len,
+	    msg_shape_voxels(m->shape), &dst, errstr) == -1)
 		return -1;
-	}
 	m->payload = dst;
+	m->payload_len = (size_t)msg_shape_voxels(m->shape);
 	return 0;
 }
 
@@ -727,27 +726,41 @@ b64_payload_len(const char *s, size_t len)
 }
 
 /*
- * The lengths are checked before anything is allocated, so a hostile
- * shape or an oversized payload string costs no memory, and a payload
- * of the wrong size is reported as such rather than as bad base64.
+ * Whether len characters can be the payload of voxels bytes in enc, so
+ * that a hostile shape or an oversized payload string costs no memory,
+ * and a payload of the wrong size is reported as such rather than as bad
+ * base64.  A compressed payload's base64 is at most what zlib makes of
+ * voxels bytes at worst.
  */
 static int
-decode_payload(struct msg *m, const char *s, size_t len, uint8_t *dst,
-    const char **errstr)
+payload_check(enum msg_encoding enc, const char *s, size_t len,
+    uint64_t voxels, const char **errstr)
 {
-	const char *b64err;
-	uint64_t voxels;
-	size_t	 outlen;
-
-	voxels = msg_shape_voxels(m->shape);
-	if (len != b64_encoded_len(voxels) ||
+	if (voxels > MSG_PAYLOAD_MAX) {
+		*errstr = err_voxels;
+		return -1;
+	}
+	if (enc == MSG_ENC_DEFLATE) {
+		if (len > b64_encoded_len(zpay_bound(voxels))) {
+			*errstr = err_zlong;
+			return -1;
+		}
+	} else if (len != b64_encoded_len(voxels) ||
 	    b64_payload_len(s, len) != voxels) {
 		*errstr = err_paylen;
 		return -1;
 	}
-	if (payload_buffer(m, dst, errstr) == -1)
-		return -1;
-	if (b64_decode(m->payload, voxels, s, len, &outlen, &b64err) == -1) {
+	return 0;
+}
+
+static int
+base64_into(const char *s, size_t len, uint64_t voxels, uint8_t *dst,
+    const char **errstr)
+{
+	const char *b64err;
+	size_t	 outlen;
+
+	if (b64_decode(dst, voxels, s, len, &outlen, &b64err) == -1) {
 		*errstr = err_base64;
 		return -1;
 	}
@@ -755,30 +768,20 @@ decode_payload(struct msg *m, const char *s, size_t len, uint8_t *dst,
 		*errstr = err_paylen;
 		return -1;
 	}
-	m->payload_len = voxels;
 	return 0;
 }
 
-/*
- * A compressed payload: its base64 is at most what zlib makes of z*y*x
- * bytes at worst, and it inflates into exactly z*y*x bytes, no more, so
- * a hostile stream costs no more memory than an honest one.
- */
+/* It inflates into exactly voxels bytes, no more: a hostile stream costs
+ * no more memory than an honest one. */
 static int
-decode_deflate(struct msg *m, const char *s, size_t len, uint8_t *dst,
+inflate_into(const char *s, size_t len, uint64_t voxels, uint8_t *dst,
     const char **errstr)
 {
 	const char *b64err;
-	uint64_t voxels;
 	uint8_t	*z;
 	size_t	 zlen;
 	int	 rc;
 
-	voxels = msg_shape_voxels(m->shape);
-	if (len > b64_encoded_len(zpay_bound(voxels))) {
-		*errstr = err_zlong;
-		return -1;
-	}
 	if ((z = malloc(b64_decoded_maxlen(len) + 1)) == NULL) {
 		*errstr = err_nomem;
 		return -1;
@@ -789,16 +792,45 @@ decode_deflate(struct msg *m, const char *s, size_t len, uint8_t *dst,
 		*errstr = err_base64;
 		return -1;
 	}
-	if (payload_buffer(m, dst, errstr) == -1) {
-		free(z);
+	rc = zpay_decompress(dst, voxels, z, zlen, errstr);
+	free(z);
+	return rc;
+}
+
+/*
+ * Decodes a payload of voxels bytes, as enc says, into *dst, or into a
+ * new buffer when *dst is NULL, allocated only once the lengths are
+ * right (and freed again on failure).
+ */
+static int
+payload_decode(enum msg_encoding enc, const char *s, size_t len,
+    uint64_t voxels, uint8_t **dst, const char **errstr)
+{
+	uint8_t	*mine = NULL;
+	int	 rc;
+
+	if (payload_check(enc, s, len, voxels, errstr) == -1)
+		return -1;
+	if (*dst == NULL && (*dst = mine = malloc(voxels)) == NULL) {
+		*errstr = err_nomem;
 		return -1;
 	}
-	rc = zpay_decompress(m->payload, voxels, z, zlen, errstr);
-	free(z);
-	if (rc == -1)
-		return -1;
-	m->payload_len = voxels;
-	return 0;
+	if (enc == MSG_ENC_DEFLATE)
+		rc = inflate_into(s, len, voxels, *dst, errstr);
+	else
+		rc = base64_into(s, len, voxels, *dst, errstr);
+	if (rc == -1 && mine != NULL) {
+		free(mine);
+		*dst = NULL;
+	}
+	return rc;
+}
+
+int
+msg_payload_decode(enum msg_encoding enc, const char *s, size_t len,
+    uint64_t voxels, uint8_t *dst, const char **errstr)
+{
+	return payload_decode(enc, s, len, voxels, &dst, errstr);
 }
 
 static int
@@ -968,11 +1000,15 @@ encode_status(struct json_object *o, const struct msg *m,
 		*errstr = f_status_shape.invalid;
 	else if (!msg_epoch_valid(m->epoch, epochlen))
 		*errstr = f_epoch.invalid;
+	else if (m->labels < 0 || m->labels > MSG_LABELS_MAX)
+		*errstr = f_labels.invalid;
 	else if (add(o, "state", json_object_new_string(states[m->state])) ||
 	    add(o, "progress", json_object_new_int(m->progress)) ||
 	    add(o, "shape", new_shape(m->shape)) ||
 	    add(o, "epoch", json_object_new_string(m->epoch)) ||
-	    add(o, "resumed", json_object_new_boolean(m->resumed != 0)))
+	    add(o, "resumed", json_object_new_boolean(m->resumed != 0)) ||
+	    (m->labels != 0 &&
+	    add(o, "labels", json_object_new_int(m->labels))))
 		*errstr = err_nomem;
 	else
 		return 0;

@@ -19,6 +19,7 @@
 #define MSG_TEXT_MAX		512		/* error message, with NUL */
 #define MSG_EPOCH_MAX		64		/* streamer run id, with NUL */
 #define MSG_PREVIEW_END_MAX	32		/* msg_preview_end(), with NUL */
+#define MSG_LABELS_MAX		255		/* a mask voxel is a uint8 label */
 
 enum msg_type {
 	MSG_STATUS,
@@ -62,6 +63,7 @@ struct msg {
 	/* status */
 	char		 epoch[MSG_EPOCH_MAX];
 	int		 resumed;
+	int		 labels;	/* 1..255; 0: not stated, one label */
 
 	/* preview */
 	uint32_t	 scale;		/* >= 1 */
@@ -132,6 +134,16 @@ size_t		 msg_preview_end(int64_t skipped, char *buf, size_t size);
  * fields are ignored.  Returns 0 or -1.
  */
 int		 msg_decode(const char *text, size_t len, struct msg *m,
+		    const char **errstr);
+
+/*
+ * A preview's payload alone: len characters of base64 (of zlib's stream
+ * with MSG_ENC_DEFLATE) decoded into dst, which holds voxels bytes; it
+ * must decode (inflate) to exactly that many.  0, or -1 with *errstr as
+ * msg_decode() says it; dst's contents are undefined after a failure.
+ */
+int		 msg_payload_decode(enum msg_encoding enc, const char *s,
+		    size_t len, uint64_t voxels, uint8_t *dst,
 		    const char **errstr);
 
 /* Where a producer's preview must fit (msg_decode_published()). */

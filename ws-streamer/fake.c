@@ -80,6 +80,7 @@ emit_preview(struct registry *reg, struct job *job, uint64_t tick)
 	gp.seed = (uint64_t)spec->seed;
 	memcpy(gp.shape, spec->pshape, sizeof(gp.shape));
 	gp.continuous = spec->duration_s <= 0;
+	gp.labels = spec->labels;
 	gen_mask(&gp, tick, job->progress, m.payload);
 	m.type = MSG_PREVIEW;
 	m.scale = spec->scale;

@@ -30,6 +30,8 @@ status_message(const struct registry *reg, const struct job *job,
 	memcpy(m.shape, job->spec.shape, sizeof(m.shape));
 	snprintf(m.epoch, sizeof(m.epoch), "%s", reg->epoch);
 	m.resumed = resumed;
+	/* Stated only beyond one label: the default's status is as before. */
+	m.labels = job->spec.labels > 1 ? job->spec.labels : 0;
 	if ((b = msgbuf_encode(&m, 0, &errstr)) == NULL)
 		log_warnx("%s: job %s: %s", __func__, job->id, errstr);
 	return b;

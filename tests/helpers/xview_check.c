@@ -221,6 +221,7 @@ check_tick(const struct args *a, const struct image *img, uint64_t tick)
 	gp.seed = a->seed;
 	memcpy(gp.shape, m.pshape, sizeof(gp.shape));
 	gp.continuous = a->duration_s <= 0;
+	gp.labels = 1;
 	if ((m.mask = malloc(voxels)) == NULL ||
 	    (bg = malloc((size_t)img->w * img->h)) == NULL ||
 	    (want = malloc((size_t)img->w * img->h * sizeof(*want))) == NULL) {

@@ -28,6 +28,7 @@ params(struct gen_params *p, uint64_t seed, uint32_t z, uint32_t y,
 	p->shape[1] = y;
 	p->shape[2] = x;
 	p->continuous = continuous;
+	p->labels = 1;
 }
 
 static size_t
@@ -333,6 +334,43 @@ test_small_shapes(void)
 			}
 }
 
+/*
+ * Several labels: every voxel is 0..labels, each label has its blob at
+ * full progress, the same inputs give the same mask, and a label count
+ * of 0 is taken as one.
+ */
+static void
+test_labels(void)
+{
+	static const int counts[] = { 2, 3, 7, 116, 255 };
+	size_t present[256], n, j, i;
+	struct gen_params p;
+	int l;
+
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		params(&p, 1234 + i, N, N, N, 0);
+		p.labels = counts[i];
+		n = voxels(&p);
+		gen(&p, 9, 100, a);
+		gen(&p, 9, 100, b);
+		CU_ASSERT_EQUAL(memcmp(a, b, n), 0);
+		memset(present, 0, sizeof(present));
+		for (j = 0; j < n; j++) {
+			CU_ASSERT_FATAL(a[j] <= counts[i]);
+			present[a[j]]++;
+		}
+		/* Small blobs of many labels may fall between voxels. */
+		for (l = 1; l <= counts[i] && counts[i] <= 7; l++)
+			CU_ASSERT(present[l] > 0);
+		CU_ASSERT(present[0] > 0);
+	}
+	params(&p, 77, N, N, N, 1);
+	gen(&p, 3, 0, a);
+	p.labels = 0;
+	gen(&p, 3, 0, b);
+	CU_ASSERT_EQUAL(memcmp(a, b, voxels(&p)), 0);
+}
+
 static CU_TestInfo cases[] = {
 	{ "same inputs, same mask; other seed, other mask",
 	    test_deterministic },
@@ -343,6 +381,7 @@ static CU_TestInfo cases[] = {
 	{ "speckle changes with the tick", test_flicker },
 	{ "continuous jobs pulse", test_continuous },
 	{ "degenerate shapes", test_small_shapes },
+	{ "labels: one blob each, values 0..labels", test_labels },
 	CU_TEST_INFO_NULL
 };
 

@@ -95,8 +95,17 @@ struct bad_case {
 #define DUR_ERR		"\"duration_s\" must be a number in 0..604800"
 #define SEED_ERR	"\"seed\" must be an integer in 0..9007199254740991"
 #define PROD_ERR	"\"producer\" must be \"fake\" or \"external\""
+#define LABELS_ERR	"\"labels\" must be an integer in 1..255"
+#define TIMEOUT_ERR	"\"producer_timeout_s\" must be an integer in 0..86400"
 
 static const struct bad_case bad_cases[] = {
+	{ "{\"shape\":[1,1,1],\"labels\":0}", LABELS_ERR },
+	{ "{\"shape\":[1,1,1],\"labels\":256}", LABELS_ERR },
+	{ "{\"shape\":[1,1,1],\"labels\":2.0}", LABELS_ERR },
+	{ "{\"shape\":[1,1,1],\"labels\":\"2\"}", LABELS_ERR },
+	{ "{\"shape\":[1,1,1],\"producer_timeout_s\":-1}", TIMEOUT_ERR },
+	{ "{\"shape\":[1,1,1],\"producer_timeout_s\":86401}", TIMEOUT_ERR },
+	{ "{\"shape\":[1,1,1],\"producer_timeout_s\":1.5}", TIMEOUT_ERR },
 	{ "[1,2,3]", "must be a JSON object" },
 	{ "\"shape\"", "must be a JSON object" },
 	{ "42", "must be a JSON object" },
@@ -440,6 +449,8 @@ test_to_json(void)
 		"{\"shape\":[3,4,5],\"preview\":{\"scale\":2,\"hz\":4.5},"
 		    "\"duration_s\":0,\"seed\":42,\"producer\":\"external\"}",
 		"{\"shape\":[4096,1,4096],\"seed\":9007199254740991}",
+		"{\"shape\":[2,2,2],\"labels\":116,\"producer\":\"external\","
+		    "\"producer_timeout_s\":0}",
 	};
 	struct json_object *obj, *o, *p, *back;
 	struct jobspec js, js2;
@@ -465,7 +476,10 @@ test_to_json(void)
 		CU_ASSERT_EQUAL(get_int(p, "scale"), js.scale);
 		CU_ASSERT_DOUBLE_EQUAL(get_double(p, "hz"), js.hz, 1e-12);
 		check_shape(p, "shape", js.pshape);
-		CU_ASSERT_EQUAL(json_object_object_length(o), 6);
+		/* With the defaults, the fields of old; labels beyond one
+		 * and an external job's timeout besides. */
+		CU_ASSERT_EQUAL(json_object_object_length(o), 6 +
+		    (js.labels > 1) + (js.producer == JOBSPEC_EXTERNAL));
 		CU_ASSERT_EQUAL(json_object_object_length(p), 3);
 
 		json_object_put(o);
@@ -476,7 +490,8 @@ test_to_json(void)
 		CU_ASSERT_FATAL(o != NULL);
 		CU_ASSERT_FATAL(json_object_object_get_ex(o, "preview", &p));
 		CU_ASSERT_FALSE(json_object_object_get_ex(p, "shape", NULL));
-		CU_ASSERT_EQUAL(json_object_object_length(o), 6);
+		CU_ASSERT_EQUAL(json_object_object_length(o), 6 +
+		    (js.labels > 1) + (js.producer == JOBSPEC_EXTERNAL));
 		CU_ASSERT_EQUAL(json_object_object_length(p), 2);
 		back = parse(json_object_to_json_string(o));
 		CU_ASSERT_EQUAL(jobspec_parse(back, &js2, err, sizeof(err)),
@@ -491,8 +506,40 @@ test_to_json(void)
 		CU_ASSERT_EQUAL(js2.seed, js.seed);
 		CU_ASSERT(js2.has_seed);
 		CU_ASSERT_EQUAL(js2.producer, js.producer);
+		CU_ASSERT_EQUAL(js2.labels, js.labels);
+		CU_ASSERT_EQUAL(js2.producer_timeout_s, js.producer_timeout_s);
 		json_object_put(back);
 		json_object_put(o);
+	}
+}
+
+/* labels and producer_timeout_s: their defaults and their bounds. */
+static void
+test_labels_timeout(void)
+{
+	static const struct {
+		const char	*json;
+		int		 labels, timeout;
+	} cases[] = {
+		{ "{\"shape\":[1,1,1]}", 1, 60 },
+		{ "{\"shape\":[1,1,1],\"labels\":1}", 1, 60 },
+		{ "{\"shape\":[1,1,1],\"labels\":2}", 2, 60 },
+		{ "{\"shape\":[1,1,1],\"labels\":255}", 255, 60 },
+		{ "{\"shape\":[1,1,1],\"producer_timeout_s\":0}", 1, 0 },
+		{ "{\"shape\":[1,1,1],\"producer_timeout_s\":86400,"
+		    "\"producer\":\"external\"}", 1, 86400 },
+	};
+	struct json_object *obj;
+	struct jobspec js;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		obj = parse(cases[i].json);
+		CU_ASSERT_EQUAL(jobspec_parse(obj, &js, err, sizeof(err)), 0);
+		CU_ASSERT_EQUAL(js.labels, cases[i].labels);
+		CU_ASSERT_EQUAL(js.producer_timeout_s, cases[i].timeout);
+		json_object_put(obj);
 	}
 }
 
@@ -512,6 +559,7 @@ static CU_TestInfo cases[] = {
 	{ "long unknown keys are cut", test_long_key },
 	{ "malformed UTF-8 in unknown keys is cut", test_bad_utf8_key },
 	{ "jobspec_to_json round trip", test_to_json },
+	{ "labels and producer_timeout_s", test_labels_timeout },
 	{ "producer names", test_producer_name },
 	CU_TEST_INFO_NULL
 };

@@ -484,6 +484,7 @@ latest_is_tick(const struct job *job, uint64_t tick)
 	gp.seed = (uint64_t)job->spec.seed;
 	memcpy(gp.shape, job->spec.pshape, sizeof(gp.shape));
 	gp.continuous = job->spec.duration_s <= 0;
+	gp.labels = job->spec.labels;
 	gen_mask(&gp, tick, job->progress, mask);
 	same = memcmp(mask, job->preview.raw, n) == 0;
 	free(mask);
