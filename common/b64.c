@@ -76,6 +76,16 @@ b64_decoded_maxlen(size_t n)
 }
 
 size_t
+b64_decoded_len(const char *s, size_t n)
+{
+	size_t	 pad = 0;
+
+	if (n >= 4 && s[n - 1] == '=')
+		pad = s[n - 2] == '=' ? 2 : 1;
+	return n / 4 * 3 - pad;
+}
+
+size_t
 b64url_encoded_len(size_t n)
 {
 	return n / 3 * 4 + (n % 3 != 0 ? n % 3 + 1 : 0);

@@ -15,6 +15,12 @@ size_t	b64_encoded_len(size_t n);
 size_t	b64_decoded_maxlen(size_t n);
 
 /*
+ * The bytes n characters of padded base64 stand for, if well formed:
+ * only the trailing '=' are looked at, b64_decode() checks the rest.
+ */
+size_t	b64_decoded_len(const char *s, size_t n);
+
+/*
  * Encodes n bytes of src into dst, which must hold b64_encoded_len(n) + 1
  * bytes; the result is NUL-terminated.  Returns the length written.
  */

@@ -27,7 +27,11 @@ static const struct op_info ops[CTLPROTO_NOPS] = {
 	[CTLPROTO_CANCEL] = { "cancel", "job" },
 	[CTLPROTO_SUBSCRIBE] = { "subscribe", "subscribed" },
 	[CTLPROTO_PUBLISH] = { "publish", "seq" },
-	[CTLPROTO_STATS] = { "stats", "stats" }
+	[CTLPROTO_STATS] = { "stats", "stats" },
+	[CTLPROTO_PUT_PREVIEW] = { "put_preview", "seq" },
+	[CTLPROTO_PUT_PROGRESS] = { "put_progress", "seq" },
+	[CTLPROTO_COMPLETE] = { "complete", "seq" },
+	[CTLPROTO_GET_PREVIEW] = { "get_preview", "preview" }
 };
 
 /*
@@ -48,6 +52,10 @@ static const struct err_info errs[] = {
 	[CTLPROTO_BAD_MESSAGE] = { "bad_message", 502, 0 },
 	[CTLPROTO_JOURNAL_FAILED] = { "journal_failed", 503, 0 },
 	[CTLPROTO_INTERNAL] = { "internal", 502, 0 },
+	[CTLPROTO_INVALID_PREVIEW] = { "invalid_preview", 400, 0 },
+	[CTLPROTO_INVALID_FIELD] = { "invalid_field", 400, 0 },
+	[CTLPROTO_RATE_LIMITED] = { "rate_limited", 429, 0 },
+	[CTLPROTO_NO_PREVIEW] = { "no_preview", 404, 0 },
 	[CTLPROTO_UNKNOWN_ERR] = { "unknown", 502, 0 }
 };
 #define NERRS	(sizeof(errs) / sizeof(errs[0]))
@@ -224,6 +232,75 @@ ctlproto_subscribe(const struct ctlproto_subscription *s)
 	return r;
 }
 
+struct json_object *
+ctlproto_put_preview(const char *id, const char *token, const char *encoding,
+    const char *payload, size_t len)
+{
+	struct json_object *r = job_request(CTLPROTO_PUT_PREVIEW, id, token);
+
+	if (r == NULL || add(r, "encoding",
+	    json_object_new_string(encoding)) == -1 || add(r, "payload",
+	    json_object_new_string_len(payload, (int)len)) == -1) {
+		json_object_put(r);
+		return NULL;
+	}
+	return r;
+}
+
+struct json_object *
+ctlproto_put_progress(const char *id, const char *token, int progress,
+    double eta_s)
+{
+	struct json_object *r = job_request(CTLPROTO_PUT_PROGRESS, id, token);
+
+	if (r == NULL || add(r, "progress",
+	    json_object_new_int(progress)) == -1 || (eta_s >= 0 &&
+	    add(r, "eta_s", json_object_new_double(eta_s)) == -1)) {
+		json_object_put(r);
+		return NULL;
+	}
+	return r;
+}
+
+struct json_object *
+ctlproto_complete(const char *id, const char *token, const char *state,
+    const char *code, const char *message)
+{
+	struct json_object *r = job_request(CTLPROTO_COMPLETE, id, token);
+	struct json_object *e = NULL;
+
+	if (r == NULL || add(r, "state", json_object_new_string(state)) == -1)
+		goto fail;
+	if (code != NULL) {
+		if ((e = json_object_new_object()) == NULL ||
+		    add(e, "code", json_object_new_string(code)) == -1 ||
+		    add(e, "message", json_object_new_string(message)) == -1)
+			goto fail;
+		if (add(r, "error", e) == -1) {
+			e = NULL;
+			goto fail;
+		}
+	}
+	return r;
+fail:
+	json_object_put(e);
+	json_object_put(r);
+	return NULL;
+}
+
+struct json_object *
+ctlproto_get_preview(const char *id, const char *token, const char *encoding)
+{
+	struct json_object *r = job_request(CTLPROTO_GET_PREVIEW, id, token);
+
+	if (r == NULL || add(r, "encoding",
+	    json_object_new_string(encoding)) == -1) {
+		json_object_put(r);
+		return NULL;
+	}
+	return r;
+}
+
 int
 ctlproto_stamp(struct json_object *o)
 {
@@ -255,7 +332,7 @@ static int
 read_refusal(struct json_object *reply, struct ctlproto_reply *r,
     const char **errstr)
 {
-	struct json_object *e;
+	struct json_object *e, *v;
 
 	if (!json_object_object_get_ex(reply, "error", &e) ||
 	    (r->code = string_at(e, "code")) == NULL ||
@@ -265,6 +342,10 @@ read_refusal(struct json_object *reply, struct ctlproto_reply *r,
 		return -1;
 	}
 	r->err = ctlproto_err_parse(r->code);
+	if (json_object_object_get_ex(e, "retry_after_s", &v) &&
+	    json_object_is_type(v, json_type_int) &&
+	    json_object_get_int64(v) > 0 && json_object_get_int64(v) < 86400)
+		r->retry_after_s = (int)json_object_get_int64(v);
 	return 0;
 }
 
@@ -321,7 +402,8 @@ request_op(struct json_object *req, enum ctlproto_op *op,
 		}
 	*err = CTLPROTO_UNKNOWN_OP;
 	*why = "unknown \"op\"; known: create, get, list, cancel, subscribe, "
-	    "publish, stats";
+	    "publish, stats, put_preview, put_progress, complete, "
+	    "get_preview";
 	return -1;
 }
 
@@ -365,12 +447,21 @@ ctlproto_ok(enum ctlproto_op op, struct json_object *value)
 struct json_object *
 ctlproto_error(enum ctlproto_err err, const char *message)
 {
+	return ctlproto_error_after(err, message, 0);
+}
+
+struct json_object *
+ctlproto_error_after(enum ctlproto_err err, const char *message,
+    int retry_after_s)
+{
 	struct json_object *r = json_object_new_object();
 	struct json_object *e = json_object_new_object();
 
 	if (r == NULL || e == NULL ||
 	    add(e, "code", json_object_new_string(ctlproto_err_code(err))) ||
 	    add(e, "message", json_object_new_string(message)) ||
+	    (retry_after_s > 0 && add(e, "retry_after_s",
+	    json_object_new_int(retry_after_s))) ||
 	    add(r, "ok", json_object_new_boolean(0))) {
 		json_object_put(e);
 		json_object_put(r);

@@ -27,9 +27,13 @@ enum ctlproto_op {
 	CTLPROTO_CANCEL,
 	CTLPROTO_SUBSCRIBE,
 	CTLPROTO_PUBLISH,
-	CTLPROTO_STATS
+	CTLPROTO_STATS,
+	CTLPROTO_PUT_PREVIEW,
+	CTLPROTO_PUT_PROGRESS,
+	CTLPROTO_COMPLETE,
+	CTLPROTO_GET_PREVIEW
 };
-#define CTLPROTO_NOPS	7
+#define CTLPROTO_NOPS	11
 
 enum ctlproto_err {
 	CTLPROTO_OK,			/* no error */
@@ -45,6 +49,10 @@ enum ctlproto_err {
 	CTLPROTO_BAD_MESSAGE,
 	CTLPROTO_JOURNAL_FAILED,
 	CTLPROTO_INTERNAL,
+	CTLPROTO_INVALID_PREVIEW,
+	CTLPROTO_INVALID_FIELD,
+	CTLPROTO_RATE_LIMITED,
+	CTLPROTO_NO_PREVIEW,
 	CTLPROTO_UNKNOWN_ERR		/* a code this side does not know */
 };
 
@@ -74,6 +82,21 @@ struct json_object *ctlproto_cancel(const char *id, const char *token);
 struct json_object *ctlproto_publish(const char *id, const char *token,
 	    struct json_object *message);
 struct json_object *ctlproto_stats(void);
+/*
+ * A producer's raw preview, as len bytes of base64 of the voxels (encoding
+ * "raw") or of their zlib stream ("deflate").
+ */
+struct json_object *ctlproto_put_preview(const char *id, const char *token,
+	    const char *encoding, const char *payload, size_t len);
+/* eta_s < 0: none. */
+struct json_object *ctlproto_put_progress(const char *id, const char *token,
+	    int progress, double eta_s);
+/* state "succeeded", or "failed" with code and message. */
+struct json_object *ctlproto_complete(const char *id, const char *token,
+	    const char *state, const char *code, const char *message);
+/* encoding "raw" or "deflate": how the payload of the reply comes. */
+struct json_object *ctlproto_get_preview(const char *id, const char *token,
+	    const char *encoding);
 
 struct ctlproto_subscription {
 	const char	*id;
@@ -97,6 +120,7 @@ struct ctlproto_reply {
 	struct json_object	*value;	/* under the op's key, on success */
 	const char		*code;	/* as the streamer spelled it */
 	const char		*message;
+	int			 retry_after_s;	/* 0 unless it said when */
 };
 
 /*
@@ -120,5 +144,8 @@ struct json_object *ctlproto_request_parse(const char *line, size_t len,
 struct json_object *ctlproto_ok(enum ctlproto_op op, struct json_object *value);
 /* {"ok":false,"error":{"code":...,"message":...}} */
 struct json_object *ctlproto_error(enum ctlproto_err err, const char *message);
+/* The same, with "retry_after_s" when it is above 0 (rate_limited). */
+struct json_object *ctlproto_error_after(enum ctlproto_err err,
+	    const char *message, int retry_after_s);
 
 #endif

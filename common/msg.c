@@ -71,7 +71,6 @@ static int	get_eta(struct json_object *, struct msg *, const char **);
 static int	get_encoding(struct json_object *, enum msg_encoding *,
 		    const char **);
 static int	get_length(struct json_object *, struct msg *, const char **);
-static size_t	b64_payload_len(const char *, size_t);
 static int	decode_type(struct json_object *, struct msg *,
 		    const char **);
 static int	decode_common(struct json_object *, struct msg *,
@@ -712,20 +711,6 @@ get_length(struct json_object *o, struct msg *m, const char **errstr)
 }
 
 /*
- * The bytes len characters of padded base64 stand for, if well formed;
- * only the trailing '=' matter here, b64_decode() checks the rest.
- */
-static size_t
-b64_payload_len(const char *s, size_t len)
-{
-	size_t	 pad = 0;
-
-	if (len >= 4 && s[len - 1] == '=')
-		pad = s[len - 2] == '=' ? 2 : 1;
-	return len / 4 * 3 - pad;
-}
-
-/*
  * Whether len characters can be the payload of voxels bytes in enc, so
  * that a hostile shape or an oversized payload string costs no memory,
  * and a payload of the wrong size is reported as such rather than as bad
@@ -746,7 +731,7 @@ payload_check(enum msg_encoding enc, const char *s, size_t len,
 			return -1;
 		}
 	} else if (len != b64_encoded_len(voxels) ||
-	    b64_payload_len(s, len) != voxels) {
+	    b64_decoded_len(s, len) != voxels) {
 		*errstr = err_paylen;
 		return -1;
 	}
@@ -1204,6 +1189,23 @@ write_preview(const struct msg *m, size_t head, size_t tail, size_t *len,
 	block[head + *len] = '\0';
 	free(z);
 	return block;
+}
+
+int
+msg_preview_payload(const char *text, size_t len, const char **payload,
+    size_t *plen)
+{
+	static const char key[] = ",\"payload\":\"";
+	const char *p, *q;
+
+	if ((p = memmem(text, len, key, sizeof(key) - 1)) == NULL)
+		return -1;
+	p += sizeof(key) - 1;
+	if ((q = memchr(p, '"', len - (size_t)(p - text))) == NULL)
+		return -1;
+	*payload = p;
+	*plen = (size_t)(q - p);
+	return 0;
 }
 
 char *

@@ -112,6 +112,14 @@ char		*msg_encode_room(const struct msg *m, size_t head, size_t tail,
 		    size_t *len, const char **errstr);
 
 /*
+ * Where the payload (its base64, without quotes) is in the text of a
+ * preview this module wrote: *payload and *plen.  0, or -1 when text is
+ * not such a preview.
+ */
+int		 msg_preview_payload(const char *text, size_t len,
+		    const char **payload, size_t *plen);
+
+/*
  * The end of a preview's text after its payload's closing quote: "}",
  * or ",\"skipped\":N}" when skipped > 0.  A preview for a subscriber
  * that skipped some is the shared text without its last byte, then

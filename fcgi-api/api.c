@@ -5,6 +5,7 @@
  * gets a JSON answer; the handler keeps no job state of its own.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -20,14 +21,6 @@
 /* json-c counts the top level too: 16 levels of nesting. */
 #define JSON_DEPTH	17
 
-/* Who is asking: nobody, a holder of an API key, or of some token. */
-enum caller {
-	CALLER_NONE,
-	CALLER_KEY,
-	CALLER_TOKEN,
-	CALLER_BAD		/* malformed Authorization */
-};
-
 struct status_text {
 	int		 status;
 	const char	*text;
@@ -39,7 +32,8 @@ static const struct status_text statuses[] = {
 	{ 403, "Forbidden" }, { 404, "Not Found" },
 	{ 405, "Method Not Allowed" }, { 409, "Conflict" },
 	{ 411, "Length Required" }, { 413, "Content Too Large" },
-	{ 415, "Unsupported Media Type" }, { 500, "Internal Server Error" },
+	{ 415, "Unsupported Media Type" }, { 429, "Too Many Requests" },
+	{ 500, "Internal Server Error" },
 	{ 502, "Bad Gateway" }, { 503, "Service Unavailable" },
 	{ 0, NULL }
 };
@@ -77,12 +71,21 @@ unavailable(struct api_response *res)
 	res->retry_after = API_RETRY_AFTER;
 }
 
-static void
-ok(struct api_response *res, int status, struct json_object *body)
+void
+api_ok(struct api_response *res, int status, struct json_object *body)
 {
 	json_object_put(res->body);
 	res->status = status;
 	res->body = body;
+}
+
+void
+api_response_free(struct api_response *res)
+{
+	json_object_put(res->body);
+	free(res->raw);
+	res->body = NULL;
+	res->raw = NULL;
 }
 
 /*
@@ -91,8 +94,8 @@ ok(struct api_response *res, int status, struct json_object *body)
  * refusal with the HTTP status the protocol gives its code, or what
  * went wrong on the way.
  */
-static struct json_object *
-call(const struct api_backend *be, enum ctlproto_op op,
+struct json_object *
+api_call(const struct api_backend *be, enum ctlproto_op op,
     struct json_object *req, struct json_object **reply,
     struct api_response *res)
 {
@@ -120,11 +123,16 @@ call(const struct api_backend *be, enum ctlproto_op op,
 	api_error(res, status, r.code, r.message);
 	if (status == 503)
 		res->retry_after = API_RETRY_AFTER;
+	if (status == 429) {
+		snprintf(res->retry_buf, sizeof(res->retry_buf), "%d",
+		    r.retry_after_s > 0 ? r.retry_after_s : 1);
+		res->retry_after = res->retry_buf;
+	}
 	return NULL;
 }
 
 /* The bearer credential, if any, and what it is. */
-static enum caller
+static enum api_caller
 identify(const struct api_request *req, struct api_keys *keys,
     const char **cred, size_t *len)
 {
@@ -133,12 +141,12 @@ identify(const struct api_request *req, struct api_keys *keys,
 	*cred = NULL;
 	*len = 0;
 	if (a == NULL || *a == '\0')
-		return CALLER_NONE;
+		return API_CALLER_NONE;
 	if (id_bearer(a, cred, len) == -1)
-		return CALLER_BAD;
+		return API_CALLER_BAD;
 	if (keys_match(keys, *cred, *len))
-		return CALLER_KEY;
-	return CALLER_TOKEN;
+		return API_CALLER_KEY;
+	return API_CALLER_TOKEN;
 }
 
 static void
@@ -155,14 +163,14 @@ allow_collection(const struct api_request *req, struct api_keys *keys,
 {
 	const char *cred;
 	size_t len;
-	enum caller who = identify(req, keys, &cred, &len);
+	enum api_caller who = identify(req, keys, &cred, &len);
 
-	if (!keys->enabled || who == CALLER_KEY)
+	if (!keys->enabled || who == API_CALLER_KEY)
 		return 1;
-	if (who == CALLER_NONE)
+	if (who == API_CALLER_NONE)
 		need_auth(res, "an API key is needed: Authorization: Bearer "
 		    "<key>");
-	else if (who == CALLER_BAD)
+	else if (who == API_CALLER_BAD)
 		need_auth(res, "Authorization must be \"Bearer <key>\"");
 	else
 		api_error(res, 403, "forbidden", "not a valid API key");
@@ -184,14 +192,41 @@ parse_body(const struct api_request *req, struct api_response *res)
 	return obj;
 }
 
-/* Content-Type must be JSON; charset and other parameters may follow. */
-static int
-is_json(const char *type)
+/* Whether a Content-Type is want; parameters (charset) may follow. */
+int
+api_media_type(const char *type, const char *want)
 {
-	size_t n = sizeof("application/json") - 1;
+	size_t n = strlen(want);
 
-	return type != NULL && strncasecmp(type, "application/json", n) == 0 &&
+	return type != NULL && strncasecmp(type, want, n) == 0 &&
 	    (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
+}
+
+/*
+ * A JSON request body as the routes take it: with its length given, at
+ * most body_max, of type application/json, one JSON value.  NULL with
+ * res filled in otherwise.
+ */
+struct json_object *
+api_json_body(const struct api_request *req, size_t body_max,
+    struct api_response *res)
+{
+	if (!req->has_length) {
+		api_error(res, 411, "length_required", "a Content-Length is "
+		    "needed");
+		return NULL;
+	}
+	if (req->length > body_max) {
+		api_error(res, 413, "body_too_large", "the body is over the "
+		    "size limit");
+		return NULL;
+	}
+	if (!api_media_type(req->content_type, "application/json")) {
+		api_error(res, 415, "unsupported_media_type", "the body must "
+		    "be application/json");
+		return NULL;
+	}
+	return parse_body(req, res);
 }
 
 static void
@@ -202,22 +237,7 @@ create_job(const struct api_request *req, const struct api_backend *be,
 	struct jobspec spec;
 	char err[256];
 
-	if (!req->has_length) {
-		api_error(res, 411, "length_required", "a Content-Length is "
-		    "needed");
-		return;
-	}
-	if (req->length > body_max) {
-		api_error(res, 413, "body_too_large", "the body is over the "
-		    "size limit");
-		return;
-	}
-	if (!is_json(req->content_type)) {
-		api_error(res, 415, "unsupported_media_type", "the body must "
-		    "be application/json");
-		return;
-	}
-	if ((body = parse_body(req, res)) == NULL)
+	if ((body = api_json_body(req, body_max, res)) == NULL)
 		return;
 	/* Checked here too, so a bad request never costs the streamer. */
 	if (jobspec_parse(body, &spec, err, sizeof(err)) == -1) {
@@ -226,7 +246,7 @@ create_job(const struct api_request *req, const struct api_backend *be,
 		return;
 	}
 	r = ctlproto_create(body);
-	if ((job = call(be, CTLPROTO_CREATE, r, &reply, res)) != NULL) {
+	if ((job = api_call(be, CTLPROTO_CREATE, r, &reply, res)) != NULL) {
 		const char *id = json_object_get_string(
 		    json_object_object_get(job, "id"));
 
@@ -236,7 +256,7 @@ create_job(const struct api_request *req, const struct api_backend *be,
 		else {
 			snprintf(res->location, sizeof(res->location), "%s/%s",
 			    JOBS_PATH, id);
-			ok(res, 201, json_object_get(job));
+			api_ok(res, 201, json_object_get(job));
 		}
 	}
 	json_object_put(reply);
@@ -278,12 +298,43 @@ list_jobs(const struct api_request *req, const struct api_backend *be,
 		return;
 	}
 	r = ctlproto_list(limit);
-	if ((jobs = call(be, CTLPROTO_LIST, r, &reply, res)) != NULL) {
+	if ((jobs = api_call(be, CTLPROTO_LIST, r, &reply, res)) != NULL) {
 		body = json_object_new_object();
 		json_object_object_add(body, "jobs", json_object_get(jobs));
-		ok(res, 200, body);
+		api_ok(res, 200, body);
 	}
 	json_object_put(reply);
+}
+
+/*
+ * Who asks about a job: the token it shows (into token, NUL-terminated)
+ * or an API key.  API_CALLER_BAD with res filled in otherwise (401, or
+ * 403 for what cannot be a token).
+ */
+enum api_caller
+api_job_caller(const struct api_request *req, struct api_keys *keys,
+    char token[ID_TOKEN_LEN + 1], struct api_response *res)
+{
+	const char *cred;
+	size_t len;
+	enum api_caller who = identify(req, keys, &cred, &len);
+
+	token[0] = '\0';
+	if (who == API_CALLER_NONE || who == API_CALLER_BAD) {
+		need_auth(res, who == API_CALLER_NONE ? "this job needs its "
+		    "token: Authorization: Bearer <token>" : "Authorization "
+		    "must be \"Bearer <token>\"");
+		return API_CALLER_BAD;
+	}
+	if (who == API_CALLER_TOKEN && !id_token_valid(cred, len)) {
+		api_error(res, 403, "forbidden", "wrong token for this job");
+		return API_CALLER_BAD;
+	}
+	if (who == API_CALLER_TOKEN) {
+		memcpy(token, cred, len);
+		token[len] = '\0';
+	}
+	return who;
 }
 
 /* GET or DELETE of one job: its token, or an API key, is needed. */
@@ -295,29 +346,16 @@ one_job(const struct api_request *req, const struct api_backend *be,
 	enum ctlproto_op op = del ? CTLPROTO_CANCEL : CTLPROTO_GET;
 	struct json_object *r, *reply, *job;
 	char token[ID_TOKEN_LEN + 1];
-	const char *cred;
-	size_t len;
-	enum caller who = identify(req, keys, &cred, &len);
+	const char *tok;
+	enum api_caller who = api_job_caller(req, keys, token, res);
 
-	if (who == CALLER_NONE || who == CALLER_BAD) {
-		need_auth(res, who == CALLER_NONE ? "this job needs its token: "
-		    "Authorization: Bearer <token>" : "Authorization must be "
-		    "\"Bearer <token>\"");
+	if (who == API_CALLER_BAD)
 		return;
-	}
-	if (who == CALLER_TOKEN && !id_token_valid(cred, len)) {
-		api_error(res, 403, "forbidden", "wrong token for this job");
-		return;
-	}
-	if (who == CALLER_TOKEN) {
-		memcpy(token, cred, len);
-		token[len] = '\0';
-	}
-	r = del ? ctlproto_cancel(id, who == CALLER_TOKEN ? token : NULL) :
-	    ctlproto_get(id, who == CALLER_TOKEN ? token : NULL);
+	tok = who == API_CALLER_TOKEN ? token : NULL;
+	r = del ? ctlproto_cancel(id, tok) : ctlproto_get(id, tok);
 	explicit_bzero(token, sizeof(token));
-	if ((job = call(be, op, r, &reply, res)) != NULL)
-		ok(res, del ? 202 : 200, json_object_get(job));
+	if ((job = api_call(be, op, r, &reply, res)) != NULL)
+		api_ok(res, del ? 202 : 200, json_object_get(job));
 	json_object_put(reply);
 }
 
@@ -326,25 +364,25 @@ health(const struct api_backend *be, struct api_response *res)
 {
 	struct json_object *reply, *stats, *body;
 
-	if ((stats = call(be, CTLPROTO_STATS, ctlproto_stats(), &reply,
+	if ((stats = api_call(be, CTLPROTO_STATS, ctlproto_stats(), &reply,
 	    res)) != NULL) {
 		body = json_object_new_object();
 		json_object_object_add(body, "status",
 		    json_object_new_string("ok"));
 		json_object_object_add(body, "streamer", json_object_get(stats));
-		ok(res, 200, body);
+		api_ok(res, 200, body);
 	}
 	json_object_put(reply);
 }
 
-static int
-method_is(const struct api_request *req, const char *m)
+int
+api_method_is(const struct api_request *req, const char *m)
 {
 	return req->method != NULL && strcmp(req->method, m) == 0;
 }
 
-static void
-not_allowed(struct api_response *res, const char *allow)
+void
+api_not_allowed(struct api_response *res, const char *allow)
 {
 	api_error(res, 405, "method_not_allowed", "method not allowed here");
 	res->allow = allow;
@@ -354,40 +392,67 @@ static void
 route_health(const struct api_request *req, const struct api_backend *be,
     struct api_response *res)
 {
-	if (method_is(req, "GET") || method_is(req, "HEAD"))
+	if (api_method_is(req, "GET") || api_method_is(req, "HEAD"))
 		health(be, res);
 	else
-		not_allowed(res, "GET, HEAD");
+		api_not_allowed(res, "GET, HEAD");
 }
 
 static void
 route_jobs(const struct api_request *req, const struct api_backend *be,
     struct api_keys *keys, size_t body_max, struct api_response *res)
 {
-	if (method_is(req, "POST")) {
+	if (api_method_is(req, "POST")) {
 		if (allow_collection(req, keys, res))
 			create_job(req, be, body_max, res);
-	} else if (method_is(req, "GET") || method_is(req, "HEAD")) {
+	} else if (api_method_is(req, "GET") || api_method_is(req, "HEAD")) {
 		if (allow_collection(req, keys, res))
 			list_jobs(req, be, res);
 	} else
-		not_allowed(res, "GET, HEAD, POST");
+		api_not_allowed(res, "GET, HEAD, POST");
 }
 
+/* /api/jobs/{id}, and what is under it. */
 static void
 route_job(const struct api_request *req, const struct api_backend *be,
-    struct api_keys *keys, const char *id, struct api_response *res)
+    struct api_keys *keys, size_t body_max, const char *rest,
+    struct api_response *res)
 {
-	if (strchr(id, '/') != NULL)
-		api_error(res, 404, "not_found", "no such resource");
-	else if (!id_job_valid(id, strlen(id)))
-		api_error(res, 400, "invalid_id", "malformed job id: 32 "
-		    "lowercase hexadecimal characters expected");
-	else if (method_is(req, "GET") || method_is(req, "HEAD") ||
-	    method_is(req, "DELETE"))
+	char id[ID_JOB_LEN + 1];
+	size_t n = strcspn(rest, "/");
+
+	if (!id_job_valid(rest, n)) {
+		if (rest[n] == '/')
+			api_error(res, 404, "not_found", "no such resource");
+		else
+			api_error(res, 400, "invalid_id", "malformed job id: "
+			    "32 lowercase hexadecimal characters expected");
+		return;
+	}
+	memcpy(id, rest, n);
+	id[n] = '\0';
+	if (rest[n] == '/')
+		publish_route(req, be, keys, body_max, id, rest + n + 1, res);
+	else if (api_method_is(req, "GET") || api_method_is(req, "HEAD") ||
+	    api_method_is(req, "DELETE"))
 		one_job(req, be, keys, id, res);
 	else
-		not_allowed(res, "GET, HEAD, DELETE");
+		api_not_allowed(res, "GET, HEAD, DELETE");
+}
+
+/* The body a request may have: a preview's for PUT .../preview. */
+size_t
+api_body_limit(const struct api_request *req, size_t body_max)
+{
+	const char *path = req->path != NULL ? req->path : "";
+	size_t plen = sizeof(JOBS_PATH) - 1;
+
+	if (api_method_is(req, "PUT") &&
+	    strncmp(path, JOBS_PATH "/", plen + 1) == 0 &&
+	    strlen(path) == plen + 1 + ID_JOB_LEN + sizeof("/preview") - 1 &&
+	    strcmp(path + plen + 1 + ID_JOB_LEN, "/preview") == 0)
+		return API_PREVIEW_BODY_MAX;
+	return body_max;
 }
 
 void
@@ -405,7 +470,7 @@ api_handle(const struct api_request *req, const struct api_backend *be,
 	else if (strcmp(path, JOBS_PATH) == 0)
 		route_jobs(req, be, keys, body_max, res);
 	else if (strncmp(path, JOBS_PATH "/", plen + 1) == 0)
-		route_job(req, be, keys, path + plen + 1, res);
+		route_job(req, be, keys, body_max, path + plen + 1, res);
 	else
 		api_error(res, 404, "not_found", "no such resource");
 }

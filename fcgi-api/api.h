@@ -14,6 +14,8 @@
 #include <json-c/json.h>
 
 #include "ctlclient.h"
+#include "ctlproto.h"
+#include "id.h"
 
 #define API_BODY_MAX_DEFAULT	(64 * 1024)
 #define API_RETRY_AFTER		"5"
@@ -24,19 +26,36 @@ struct api_request {
 	const char	*path;		/* decoded, without the query */
 	const char	*query;
 	const char	*content_type;
+	const char	*content_encoding;
+	const char	*accept_encoding;
 	const char	*authorization;
 	int		 has_length;	/* a Content-Length was sent */
 	size_t		 length;
 	const char	*body;		/* length bytes, NUL-terminated */
 };
 
+/* A header of a binary answer, e.g. X-Maskstream-Seq. */
+#define API_HEADER_MAX	48
+struct api_header {
+	const char	*name;
+	char		 value[API_HEADER_MAX];
+};
+
 struct api_response {
 	int		 status;
 	const char	*allow;		/* for 405 */
-	const char	*retry_after;	/* for 503 */
+	const char	*retry_after;	/* for 503 and 429 */
+	char		 retry_buf[16];	/* what retry_after may point at */
 	char		 location[64];	/* for 201 */
 	const char	*www_authenticate;	/* for 401 */
 	struct json_object *body;
+	/* A binary answer instead of body (GET .../preview), malloc'd. */
+	unsigned char	*raw;
+	size_t		 raw_len;
+	const char	*content_type;
+	const char	*content_encoding;
+	struct api_header headers[3];
+	int		 nheaders;
 };
 
 /*
@@ -73,12 +92,41 @@ struct api_settings {
 	long long	 timeout_ms;	/* for one streamer request */
 };
 
+/* Who is asking: nobody, a holder of an API key, or of some token. */
+enum api_caller {
+	API_CALLER_NONE,
+	API_CALLER_KEY,
+	API_CALLER_TOKEN,
+	API_CALLER_BAD		/* malformed Authorization */
+};
+
 /* api.c */
 void	api_handle(const struct api_request *req, const struct api_backend *be,
 	    struct api_keys *keys, size_t body_max, struct api_response *res);
+size_t	api_body_limit(const struct api_request *req, size_t body_max);
 void	api_error(struct api_response *res, int status, const char *code,
 	    const char *message);
+void	api_ok(struct api_response *res, int status, struct json_object *body);
+void	api_response_free(struct api_response *res);
 const char *api_status_text(int status);
+struct json_object *api_call(const struct api_backend *be, enum ctlproto_op op,
+	    struct json_object *req, struct json_object **reply,
+	    struct api_response *res);
+enum api_caller api_job_caller(const struct api_request *req,
+	    struct api_keys *keys, char token[ID_TOKEN_LEN + 1],
+	    struct api_response *res);
+struct json_object *api_json_body(const struct api_request *req,
+	    size_t body_max, struct api_response *res);
+int	api_media_type(const char *type, const char *want);
+int	api_method_is(const struct api_request *req, const char *m);
+void	api_not_allowed(struct api_response *res, const char *allow);
+
+/* publish.c */
+#define API_PREVIEW_BODY_MAX	(5u << 20)	/* a deflated 4 MiB and more */
+void	publish_route(const struct api_request *req,
+	    const struct api_backend *be, struct api_keys *keys,
+	    size_t body_max, const char *id, const char *what,
+	    struct api_response *res);
 
 /* settings.c */
 void	settings_defaults(struct api_settings *set);

@@ -30,7 +30,8 @@ struct worker {
 	const struct api_settings	*set;
 	struct api_keys			*keys;
 	struct ctlclient		 ctl;
-	char				*body;	/* body_max + 1 bytes */
+	char				*body;	/* bodycap + 1 bytes */
+	size_t				 bodycap;
 	atomic_int			 busy;	/* serving a request */
 };
 
@@ -113,16 +114,26 @@ content_length(FCGX_Request *r, size_t *len)
 	return 0;
 }
 
-/* Reads the body when it is small enough to be handled at all. */
+/*
+ * Reads the body when it is small enough for its route to handle at all
+ * (a preview's may be megabytes: the buffer grows to it once).
+ */
 static int
 read_body(struct worker *w, FCGX_Request *r, struct api_request *req)
 {
+	size_t limit = api_body_limit(req, (size_t)w->set->body_max);
+	char *grown;
 	int n;
 
 	req->body = "";
-	if (!req->has_length || req->length == 0 ||
-	    req->length > (size_t)w->set->body_max)
+	if (!req->has_length || req->length == 0 || req->length > limit)
 		return 0;
+	if (req->length > w->bodycap) {
+		if ((grown = realloc(w->body, limit + 1)) == NULL)
+			return -1;
+		w->body = grown;
+		w->bodycap = limit;
+	}
 	n = FCGX_GetStr(w->body, (int)req->length, r->in);
 	if (n < 0 || (size_t)n != req->length)
 		return -1;
@@ -152,15 +163,27 @@ write_response(FCGX_Request *r, const struct api_request *req,
 	char head[1024], status[64], length[32];
 	const char *body;
 	size_t len, off = 0;
+	int i, nl = res->raw == NULL;
 
-	body = json_object_to_json_string_length(res->body,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	if (res->raw != NULL) {
+		body = (const char *)res->raw;
+		len = res->raw_len;
+	} else
+		body = json_object_to_json_string_length(res->body,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
+		    &len);
 	snprintf(status, sizeof(status), "%d %s", res->status,
 	    api_status_text(res->status));
-	snprintf(length, sizeof(length), "%zu", len + 1);
+	snprintf(length, sizeof(length), "%zu", len + nl);
 	header(head, sizeof(head), &off, "Status", status);
-	header(head, sizeof(head), &off, "Content-Type", "application/json");
+	header(head, sizeof(head), &off, "Content-Type", res->raw != NULL ?
+	    res->content_type : "application/json");
+	header(head, sizeof(head), &off, "Content-Encoding",
+	    res->content_encoding);
 	header(head, sizeof(head), &off, "Content-Length", length);
+	for (i = 0; i < res->nheaders; i++)
+		header(head, sizeof(head), &off, res->headers[i].name,
+		    res->headers[i].value);
 	header(head, sizeof(head), &off, "Cache-Control", "no-store");
 	header(head, sizeof(head), &off, "Location",
 	    res->location[0] != '\0' ? res->location : NULL);
@@ -172,7 +195,8 @@ write_response(FCGX_Request *r, const struct api_request *req,
 	FCGX_PutS("\r\n", r->out);
 	if (req->method == NULL || strcmp(req->method, "HEAD") != 0) {
 		FCGX_PutStr(body, (int)len, r->out);
-		FCGX_PutS("\n", r->out);
+		if (nl)
+			FCGX_PutS("\n", r->out);
 	}
 }
 
@@ -189,6 +213,8 @@ serve(struct worker *w, FCGX_Request *r)
 	req.path = request_path(r, path, sizeof(path));
 	req.query = param(r, "QUERY_STRING");
 	req.content_type = param(r, "CONTENT_TYPE");
+	req.content_encoding = param(r, "HTTP_CONTENT_ENCODING");
+	req.accept_encoding = param(r, "HTTP_ACCEPT_ENCODING");
 	req.authorization = param(r, "HTTP_AUTHORIZATION");
 	req.has_length = content_length(r, &req.length) == 0;
 	if (read_body(w, r, &req) == -1) {
@@ -200,7 +226,7 @@ serve(struct worker *w, FCGX_Request *r)
 	write_response(r, &req, &res);
 	if (res.status >= 500)
 		log_info("%s %s: %d", req.method, req.path, res.status);
-	json_object_put(res.body);
+	api_response_free(&res);
 }
 
 /*
@@ -288,7 +314,8 @@ server_start(int listen_fd, const struct api_settings *set,
 		w->set = set;
 		w->keys = keys;
 		w->ctl.fd = -1;
-		if ((w->body = malloc((size_t)set->body_max + 1)) == NULL ||
+		w->bodycap = (size_t)set->body_max;
+		if ((w->body = malloc(w->bodycap + 1)) == NULL ||
 		    pthread_create(&w->thread, NULL, worker_main, w) != 0)
 			break;
 		w->started = 1;

@@ -30,6 +30,13 @@
 struct registry;
 struct job;
 
+/* Why the core refused an operation: the protocol's code, and words. */
+struct refusal {
+	enum ctlproto_err err;
+	char		 why[256];
+	int		 retry_after_s;	/* rate_limited: when to try again */
+};
+
 /*
  * Where a job's messages come from, chosen once by the job's "producer"
  * (producer.c): the registry calls these and names no producer itself.
@@ -49,13 +56,12 @@ struct producer {
 	/* The job ended or is forgotten: release producer_state. */
 	void		(*stop)(struct registry *, struct job *);
 	/*
-	 * A message from outside (the control channel's "publish"),
-	 * parsed: NULL for a producer that takes none.  0, or -1 with
-	 * *err and *why.
+	 * A message from outside (the control channel's publish and put
+	 * operations), decoded, a preview's payload in the job's preview
+	 * buffer; NULL for a producer that takes none.  0, or -1 with r.
 	 */
 	int		(*publish)(struct registry *, struct job *,
-			    struct json_object *msg, enum ctlproto_err *err,
-			    const char **why);
+			    struct msg *m, struct refusal *r);
 };
 
 /* A job's latest preview, raw, and in each encoding computed for it. */
@@ -72,6 +78,8 @@ struct job_preview {
 struct job {
 	char			 id[ID_JOB_LEN + 1];
 	char			 token[ID_TOKEN_LEN + 1];
+	char			 producer_token[ID_TOKEN_LEN + 1];
+						/* external jobs; else "" */
 	struct jobspec		 spec;
 	const struct producer	*producer;
 	void			*producer_state;
@@ -207,6 +215,7 @@ struct ops_result {
 	int64_t		 since;
 	char		 epoch[MSG_EPOCH_MAX];
 	enum msg_encoding encoding;	/* of the subscriber's previews */
+	int		 retry_after_s;	/* rate_limited: when to try again */
 };
 
 /* job.c */
@@ -248,6 +257,10 @@ int		 registry_recover(struct registry *reg, struct journal *j,
 		    struct journal_stats *st, const char **errstr);
 int		 registry_compact(struct registry *reg, struct journal *j,
 		    const char **errstr);
+
+/* refusal.c */
+void		 refusal_set(struct refusal *r, enum ctlproto_err err,
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* producer.c */
 const struct producer *producer_find(enum jobspec_producer kind);

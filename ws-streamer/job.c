@@ -88,6 +88,7 @@ job_free(struct registry *reg, struct job *job)
 	free(job->end);
 	msgbuf_unref(job->terminal);
 	explicit_bzero(job->token, sizeof(job->token));
+	explicit_bzero(job->producer_token, sizeof(job->producer_token));
 	free(job);
 }
 
@@ -249,6 +250,7 @@ job_create_rec(const struct job *job, struct journal_rec *r)
 	r->type = JOURNAL_CREATE;
 	memcpy(r->id, job->id, sizeof(r->id));
 	memcpy(r->token, job->token, sizeof(r->token));
+	memcpy(r->ptoken, job->producer_token, sizeof(r->ptoken));
 	r->spec = job->spec;
 	r->created_us = job->created_us;
 	r->seq = job->reserved;
@@ -315,6 +317,7 @@ admit(struct registry *reg, struct journal_rec *r, enum ctlproto_err *err,
 		return NULL;
 	}
 	memcpy(job->token, r->token, sizeof(job->token));
+	memcpy(job->producer_token, r->ptoken, sizeof(job->producer_token));
 	job->created_us = r->created_us;
 	job->reserved = r->seq;
 	return job;
@@ -331,7 +334,9 @@ job_create(struct registry *reg, const struct jobspec *spec,
 		return NULL;
 	memset(&r, 0, sizeof(r));
 	r.type = JOURNAL_CREATE;
-	if (id_job_new(r.id) == -1 || id_token_new(r.token) == -1) {
+	if (id_job_new(r.id) == -1 || id_token_new(r.token) == -1 ||
+	    (spec->producer == JOBSPEC_EXTERNAL &&
+	    id_token_new(r.ptoken) == -1)) {
 		*err = CTLPROTO_INTERNAL;
 		*errstr = "no random bytes for an id";
 		return NULL;
@@ -345,6 +350,7 @@ job_create(struct registry *reg, const struct jobspec *spec,
 	r.seq = JOURNAL_RESERVE;
 	job = admit(reg, &r, err, errstr);
 	explicit_bzero(r.token, sizeof(r.token));
+	explicit_bzero(r.ptoken, sizeof(r.ptoken));
 	if (job == NULL)
 		return NULL;
 	reg->stats.jobs_created++;
@@ -749,6 +755,9 @@ job_to_json(const struct job *job, int with_token)
 	if (with_token)
 		json_object_object_add(o, "token",
 		    json_object_new_string(job->token));
+	if (with_token && job->producer_token[0] != '\0')
+		json_object_object_add(o, "producer_token",
+		    json_object_new_string(job->producer_token));
 	json_object_object_add(o, "state",
 	    json_object_new_string(msg_state_name(job->state)));
 	json_object_object_add(o, "progress", json_int(job->progress));

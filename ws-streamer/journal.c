@@ -142,6 +142,8 @@ rec_json(const struct journal_rec *r)
 	switch (r->type) {
 	case JOURNAL_CREATE:
 		add_str(o, "token", r->token);
+		if (r->ptoken[0] != '\0')
+			add_str(o, "ptoken", r->ptoken);
 		json_object_object_add(o, "job",
 		    jobspec_to_json(&r->spec, JOBSPEC_AS_REQUEST));
 		add_int(o, "created_us", r->created_us);
@@ -230,6 +232,11 @@ decode_create(struct json_object *o, struct journal_rec *r,
 	if (get_str(o, "token", 1, r->token, sizeof(r->token)) == -1 ||
 	    !id_token_valid(r->token, strlen(r->token)))
 		return fail(errstr, "bad \"token\"");
+	/* Written since producers publish over HTTP; optional before. */
+	if (json_object_object_get_ex(o, "ptoken", NULL) &&
+	    (get_str(o, "ptoken", 1, r->ptoken, sizeof(r->ptoken)) == -1 ||
+	    !id_token_valid(r->ptoken, strlen(r->ptoken))))
+		return fail(errstr, "bad \"ptoken\"");
 	if (!json_object_object_get_ex(o, "job", &job) ||
 	    jobspec_parse(job, &r->spec, err, sizeof(err)) == -1 ||
 	    !json_object_object_get_ex(job, "seed", NULL))

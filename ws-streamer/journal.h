@@ -41,6 +41,8 @@ struct journal_rec {
 	char		 epoch[MSG_EPOCH_MAX];		/* epoch */
 	char		 id[ID_JOB_LEN + 1];		/* all but epoch */
 	char		 token[ID_TOKEN_LEN + 1];	/* create */
+	char		 ptoken[ID_TOKEN_LEN + 1];	/* create: external's
+							   producer token, or "" */
 	struct jobspec	 spec;				/* create */
 	int64_t		 created_us;			/* create: tick 0, wall */
 	/* create, reserve: the highest seq reserved; finish: the

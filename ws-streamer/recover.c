@@ -66,6 +66,7 @@ replay_create(struct registry *reg, struct job *job,
 	if ((job = job_new(reg, r->id, &r->spec)) == NULL)
 		return -1;
 	memcpy(job->token, r->token, sizeof(job->token));
+	memcpy(job->producer_token, r->ptoken, sizeof(job->producer_token));
 	job->created_us = r->created_us;
 	job->seq = job->reserved = r->seq;
 	return 0;

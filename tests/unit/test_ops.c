@@ -15,6 +15,7 @@
 #include "core.h"
 #include "log.h"
 #include "unit.h"
+#include "zpay.h"
 
 /* The streamer's core alone: no transport, so no hooks. */
 static struct settings	 test_set;
@@ -169,7 +170,8 @@ create(const char *spec)
 static struct job *
 create_external(void)
 {
-	return create("{\"shape\":[2,2,2],\"producer\":\"external\"}");
+	return create("{\"shape\":[2,2,2],\"producer\":\"external\","
+	    "\"producer_timeout_s\":0}");
 }
 
 static void
@@ -1059,6 +1061,261 @@ test_max_finished(void)
 	teardown();
 }
 
+/* The external job's producer token, from its creation's reply. */
+static struct job *
+create_producer(const char *spec, char *ptoken)
+{
+	struct json_object *reply, *j;
+	struct job *job;
+
+	reply = call("{\"version\":1,\"op\":\"create\",\"job\":%s}", spec);
+	j = ok_member(reply, "job");
+	job = job_find(reg, str(j, "id"));
+	CU_ASSERT_FATAL(job != NULL);
+	CU_ASSERT_EQUAL(strlen(str(j, "producer_token")), ID_TOKEN_LEN);
+	CU_ASSERT_STRING_NOT_EQUAL(str(j, "producer_token"), job->token);
+	strcpy(ptoken, str(j, "producer_token"));
+	json_object_put(reply);
+	return job;
+}
+
+/* base64 of n bytes of v, the way fcgi-api sends a raw body. */
+static char *
+raw_b64(uint8_t v, size_t n)
+{
+	uint8_t *raw = malloc(n);
+	char *b;
+
+	CU_ASSERT_FATAL(raw != NULL);
+	memset(raw, v, n);
+	b = malloc(b64_encoded_len(n) + 1);
+	CU_ASSERT_FATAL(b != NULL);
+	b64_encode(b, raw, n);
+	free(raw);
+	return b;
+}
+
+static struct json_object *
+put_preview(const struct job *job, const char *token, const char *enc,
+    const char *payload)
+{
+	return call("{\"version\":1,\"op\":\"put_preview\",\"id\":\"%s\","
+	    "\"token\":\"%s\",\"encoding\":\"%s\",\"payload\":\"%s\"}",
+	    job->id, token, enc, payload);
+}
+
+/* Who may do what: the viewer token reads and cancels, the producer's
+ * reads and publishes. */
+static void
+test_producer_token(void)
+{
+	char ptoken[ID_TOKEN_LEN + 1], *p;
+	struct json_object *reply;
+	struct job *job, *fake;
+
+	setup(10, 10, 3600);
+	job = create_producer("{\"shape\":[2,2,2],\"producer\":\"external\"}",
+	    ptoken);
+	fake = create("{\"shape\":[2,2,2]}");
+	CU_ASSERT_EQUAL(fake->producer_token[0], '\0');
+	/* Never in a resource but the creation's. */
+	reply = call("{\"version\":1,\"op\":\"get\",\"id\":\"%s\","
+	    "\"token\":\"%s\"}", job->id, ptoken);
+	CU_ASSERT_FALSE(has(ok_member(reply, "job"), "producer_token"));
+	CU_ASSERT_FALSE(has(ok_member(reply, "job"), "token"));
+	json_object_put(reply);
+	p = raw_b64(1, 8);
+	expect_error(put_preview(job, job->token, "raw", p), "forbidden",
+	    "producer_token");
+	reply = put_preview(job, ptoken, "raw", p);
+	CU_ASSERT_EQUAL(num(reply, "seq"), 1);
+	json_object_put(reply);
+	expect_error(call("{\"version\":1,\"op\":\"cancel\",\"id\":\"%s\","
+	    "\"token\":\"%s\"}", job->id, ptoken), "forbidden", "cancel");
+	expect_error(call("{\"version\":1,\"op\":\"put_progress\",\"id\":\"%s\","
+	    "\"token\":\"%s\",\"progress\":5}", job->id, fake->token),
+	    "forbidden", NULL);
+	/* A fake job takes nothing published. */
+	expect_error(put_preview(fake, fake->token, "raw", p), "forbidden",
+	    NULL);
+	expect_error(call("{\"version\":1,\"op\":\"put_preview\",\"id\":\"%s\","
+	    "\"encoding\":\"raw\",\"payload\":\"%s\"}", fake->id, p),
+	    "conflict", "generator");
+	free(p);
+	teardown();
+}
+
+/* A raw preview: its length, its labels, deflate, the job's buffer. */
+static void
+test_put_preview(void)
+{
+	char ptoken[ID_TOKEN_LEN + 1], *p, z[256];
+	uint8_t raw[8] = { 0, 1, 2, 3, 0, 0, 3, 2 }, zs[64];
+	const char *errstr;
+	struct job *job;
+	size_t zlen;
+
+	setup(10, 10, 3600);
+	job = create_producer("{\"shape\":[2,2,2],\"producer\":\"external\","
+	    "\"labels\":3,\"preview\":{\"hz\":30}}", ptoken);
+	p = raw_b64(1, 7);
+	expect_error(put_preview(job, ptoken, "raw", p), "invalid_preview",
+	    "is 7 bytes; the job's preview shape 2x2x2 takes 8");
+	free(p);
+	p = raw_b64(4, 8);
+	expect_error(put_preview(job, ptoken, "raw", p), "invalid_preview",
+	    "voxel 0 is 4, above the job's labels (3)");
+	free(p);
+	expect_error(put_preview(job, ptoken, "raw", "AAAAAAAA*AA="),
+	    "invalid_preview", "base64");
+	expect_error(put_preview(job, ptoken, "gzip", "AAAA"), "bad_request",
+	    "encoding");
+	CU_ASSERT_EQUAL(job->seq, 0);
+	/* Deflated, to exactly the voxels. */
+	CU_ASSERT_FATAL(zpay_compress(zs, sizeof(zs), raw, 8, &zlen,
+	    &errstr) == 0);
+	b64_encode(z, zs, zlen);
+	json_object_put(ok_member(put_preview(job, ptoken, "deflate", z),
+	    "seq"));
+	CU_ASSERT_EQUAL(job->seq, 1);
+	CU_ASSERT(memcmp(job->preview.raw, raw, 8) == 0);
+	CU_ASSERT_FATAL(zpay_compress(zs, sizeof(zs), raw, 7, &zlen,
+	    &errstr) == 0);
+	b64_encode(z, zs, zlen);
+	expect_error(put_preview(job, ptoken, "deflate", z),
+	    "invalid_preview", "takes 8 bytes");
+	/* The failed ones left the latest preview as it was. */
+	CU_ASSERT(memcmp(job->preview.raw, raw, 8) == 0);
+	teardown();
+}
+
+/* Progress never goes back; a job completes once, succeeded or failed. */
+static void
+test_put_progress_complete(void)
+{
+	char ptoken[ID_TOKEN_LEN + 1];
+	struct job *job;
+
+	setup(10, 10, 3600);
+	job = create_producer("{\"shape\":[2,2,2],\"producer\":\"external\"}",
+	    ptoken);
+	json_object_put(ok_member(call("{\"version\":1,\"op\":\"put_progress\","
+	    "\"id\":\"%s\",\"token\":\"%s\",\"progress\":20,\"eta_s\":3.5}",
+	    job->id, ptoken), "seq"));
+	CU_ASSERT_EQUAL(job->progress, 20);
+	CU_ASSERT(job->has_eta && job->eta_s == 3.5);
+	expect_error(call("{\"version\":1,\"op\":\"put_progress\",\"id\":\"%s\","
+	    "\"progress\":10}", job->id), "invalid_field", "never goes back");
+	expect_error(call("{\"version\":1,\"op\":\"put_progress\",\"id\":\"%s\","
+	    "\"progress\":101}", job->id), "invalid_field", "0..100");
+	expect_error(call("{\"version\":1,\"op\":\"put_progress\",\"id\":\"%s\","
+	    "\"progress\":30,\"eta_s\":-1}", job->id), "invalid_field",
+	    "eta_s");
+	expect_error(call("{\"version\":1,\"op\":\"complete\",\"id\":\"%s\","
+	    "\"state\":\"failed\"}", job->id), "invalid_field", "error");
+	expect_error(call("{\"version\":1,\"op\":\"complete\",\"id\":\"%s\","
+	    "\"state\":\"cancelled\"}", job->id), "invalid_field", "state");
+	json_object_put(ok_member(call("{\"version\":1,\"op\":\"complete\","
+	    "\"id\":\"%s\",\"state\":\"failed\",\"error\":{\"code\":\"oom\","
+	    "\"message\":\"the GPU ran out of memory\"}}", job->id), "seq"));
+	CU_ASSERT_EQUAL(job->state, JOB_FAILED);
+	CU_ASSERT_STRING_EQUAL(job->end->code, "oom");
+	expect_error(call("{\"version\":1,\"op\":\"complete\",\"id\":\"%s\","
+	    "\"state\":\"succeeded\"}", job->id), "conflict", "finished");
+	teardown();
+}
+
+/* The latest preview, raw or deflated; none before the first. */
+static void
+test_get_preview(void)
+{
+	char ptoken[ID_TOKEN_LEN + 1], *p;
+	struct json_object *reply, *v;
+	struct job *job, *fake;
+
+	setup(10, 10, 3600);
+	job = create_producer("{\"shape\":[2,2,2],\"producer\":\"external\"}",
+	    ptoken);
+	expect_error(call("{\"version\":1,\"op\":\"get_preview\",\"id\":\"%s\","
+	    "\"encoding\":\"raw\"}", job->id), "no_preview", NULL);
+	p = raw_b64(1, 8);
+	json_object_put(put_preview(job, ptoken, "raw", p));
+	reply = call("{\"version\":1,\"op\":\"get_preview\",\"id\":\"%s\","
+	    "\"token\":\"%s\",\"encoding\":\"raw\"}", job->id, job->token);
+	v = ok_member(reply, "preview");
+	CU_ASSERT_STRING_EQUAL(str(v, "payload"), p);
+	CU_ASSERT_EQUAL(num(v, "seq"), 1);
+	CU_ASSERT_EQUAL(num(v, "scale"), 1);
+	json_object_put(reply);
+	free(p);
+	/* A fake job's too, deflated once and kept. */
+	fake = create("{\"shape\":[16,16,16]}");
+	reply = call("{\"version\":1,\"op\":\"get_preview\",\"id\":\"%s\","
+	    "\"encoding\":\"deflate\"}", fake->id);
+	v = ok_member(reply, "preview");
+	CU_ASSERT_STRING_EQUAL(str(v, "encoding"), "deflate");
+	CU_ASSERT_PTR_NOT_NULL(fake->preview.enc[MSG_ENC_DEFLATE]);
+	json_object_put(reply);
+	teardown();
+}
+
+/* At most preview.hz previews a second, with a burst of three. */
+static void
+test_rate_limit(void)
+{
+	char ptoken[ID_TOKEN_LEN + 1], *p;
+	struct json_object *reply, *e;
+	struct job *job;
+	int i;
+
+	setup(10, 10, 3600);
+	job = create_producer("{\"shape\":[2,2,2],\"producer\":\"external\","
+	    "\"preview\":{\"hz\":0.1}}", ptoken);
+	p = raw_b64(1, 8);
+	for (i = 0; i < 3; i++)
+		json_object_put(ok_member(put_preview(job, ptoken, "raw", p),
+		    "seq"));
+	reply = put_preview(job, ptoken, "raw", p);
+	e = member(reply, "error");
+	CU_ASSERT_STRING_EQUAL(str(e, "code"), "rate_limited");
+	CU_ASSERT(num(e, "retry_after_s") >= 9 && num(e, "retry_after_s") <= 10);
+	json_object_put(reply);
+	/* Progress is not limited. */
+	json_object_put(ok_member(call("{\"version\":1,\"op\":\"put_progress\","
+	    "\"id\":\"%s\",\"progress\":1}", job->id), "seq"));
+	free(p);
+	teardown();
+}
+
+/* A producer silent for producer_timeout_s fails its job. */
+static void
+test_producer_timeout(void)
+{
+	char ptoken[ID_TOKEN_LEN + 1];
+	struct job *job, *never;
+	struct msgbuf *b;
+
+	setup(10, 10, 3600);
+	job = create_producer("{\"shape\":[2,2,2],\"producer\":\"external\","
+	    "\"producer_timeout_s\":5}", ptoken);
+	never = create_external();
+	job_run_due(reg, now_mono_us() + 4000000);
+	CU_ASSERT_EQUAL(job->state, JOB_RUNNING);
+	json_object_put(ok_member(call("{\"version\":1,\"op\":\"put_progress\","
+	    "\"id\":\"%s\",\"progress\":1}", job->id), "seq"));
+	/* Heard: the five seconds start again. */
+	job_run_due(reg, now_mono_us() + 4000000);
+	CU_ASSERT_EQUAL(job->state, JOB_RUNNING);
+	job_run_due(reg, now_mono_us() + 6000000);
+	CU_ASSERT_EQUAL(job->state, JOB_FAILED);
+	b = ring_get(&job->ring, job->seq);
+	CU_ASSERT_FATAL(b != NULL);
+	CU_ASSERT(strstr((const char *)b->json, "\"producer_timeout\"") != NULL);
+	job_run_due(reg, now_mono_us() + 86400000000LL);
+	CU_ASSERT_EQUAL(never->state, JOB_RUNNING);
+	teardown();
+}
+
 static CU_TestInfo cases[] = {
 	{ "create", test_create },
 	{ "previews encoded per encoding in use", test_emit_encodings },
@@ -1076,6 +1333,12 @@ static CU_TestInfo cases[] = {
 	{ "job_run_due drives the fake producer", test_run_due },
 	{ "retention", test_retention },
 	{ "max_finished", test_max_finished },
+	{ "producer and viewer tokens", test_producer_token },
+	{ "put_preview: length, labels, deflate", test_put_preview },
+	{ "put_progress and complete", test_put_progress_complete },
+	{ "get_preview", test_get_preview },
+	{ "previews at most preview.hz a second", test_rate_limit },
+	{ "producer_timeout_s", test_producer_timeout },
 	CU_TEST_INFO_NULL
 };
 
