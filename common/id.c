@@ -10,6 +10,9 @@
 #include <strings.h>
 
 #include "b64.h"
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
 #include "id.h"
 
 #define ID_JOB_BYTES	16
@@ -138,6 +141,36 @@ id_token_equal(const char *expected, const char *presented, size_t len)
 		diff |= (unsigned char)expected[i] ^
 		    (unsigned char)presented[i];
 	return diff == 0;
+}
+
+int
+id_token_hash(const char *token, size_t len,
+    uint8_t hash[ID_TOKEN_HASH_LEN])
+{
+	unsigned int n = 0;
+
+	if (EVP_Digest(token, len, hash, &n, EVP_sha256(), NULL) != 1 ||
+	    n != ID_TOKEN_HASH_LEN)
+		return -1;
+	return 0;
+}
+
+/*
+ * What was presented is hashed whatever it is, so that the time taken
+ * says nothing of the token; the digests are compared in full.
+ */
+int
+id_token_matches(const uint8_t hash[ID_TOKEN_HASH_LEN], const char *presented,
+    size_t len)
+{
+	uint8_t h[ID_TOKEN_HASH_LEN];
+	int same;
+
+	if (id_token_hash(presented, len, h) == -1)
+		return 0;
+	same = CRYPTO_memcmp(h, hash, ID_TOKEN_HASH_LEN) == 0;
+	explicit_bzero(h, sizeof(h));
+	return same && len == ID_TOKEN_LEN;
 }
 
 int

@@ -7,9 +7,11 @@
 #define MS_ID_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define ID_JOB_LEN	32
 #define ID_TOKEN_LEN	43
+#define ID_TOKEN_HASH_LEN	32	/* SHA-256 */
 
 /* Fill out (ID_JOB_LEN + 1 bytes) with a new id.  0, or -1 with errno. */
 int	id_job_new(char *out);
@@ -30,6 +32,21 @@ int	id_token_valid(const char *s, size_t len);
  */
 int	id_token_equal(const char *expected, const char *presented,
 	    size_t len);
+
+/*
+ * The SHA-256 of a token (len bytes), with OpenSSL's libcrypto: what is
+ * kept of a token once its job is created, in memory and on disk.  0, or
+ * -1 when libcrypto failed.
+ */
+int	id_token_hash(const char *token, size_t len,
+	    uint8_t hash[ID_TOKEN_HASH_LEN]);
+
+/*
+ * 1 if the presented token (len bytes) hashes to hash, else 0; the time
+ * taken does not depend on where the two differ.
+ */
+int	id_token_matches(const uint8_t hash[ID_TOKEN_HASH_LEN],
+	    const char *presented, size_t len);
 
 /*
  * The credential of an Authorization header value "Bearer <credential>"

@@ -30,6 +30,12 @@
 struct registry;
 struct job;
 
+/* A new job's tokens, for its creator alone; the job keeps their hashes. */
+struct job_tokens {
+	char		 token[ID_TOKEN_LEN + 1];
+	char		 producer_token[ID_TOKEN_LEN + 1];	/* or "" */
+};
+
 /* Why the core refused an operation: the protocol's code, and words. */
 struct refusal {
 	enum ctlproto_err err;
@@ -77,9 +83,10 @@ struct job_preview {
 /* What a job asked for and where it stands. */
 struct job {
 	char			 id[ID_JOB_LEN + 1];
-	char			 token[ID_TOKEN_LEN + 1];
-	char			 producer_token[ID_TOKEN_LEN + 1];
-						/* external jobs; else "" */
+	/* SHA-256 of its tokens: they are given once, at creation */
+	uint8_t			 token_hash[ID_TOKEN_HASH_LEN];
+	uint8_t			 producer_token_hash[ID_TOKEN_HASH_LEN];
+	int			 has_producer_token;	/* external jobs */
 	struct jobspec		 spec;
 	const struct producer	*producer;
 	void			*producer_state;
@@ -225,7 +232,8 @@ void		 registry_configure(struct registry *reg,
 		    const struct settings *set);
 struct job	*job_find(struct registry *reg, const char *id);
 struct job	*job_create(struct registry *reg, const struct jobspec *spec,
-		    enum ctlproto_err *err, const char **errstr);
+		    struct job_tokens *tokens, enum ctlproto_err *err,
+		    const char **errstr);
 uint8_t		*job_preview_buffer(struct job *job);
 void		 job_hold(struct job *job);
 void		 job_release(struct registry *reg, struct job *job);
@@ -239,7 +247,8 @@ struct msgbuf	*job_latest_preview(struct registry *reg, struct job *job,
 		    enum msg_encoding enc);
 double		 job_preview_rate(const struct jobspec *spec);
 void		 job_run_due(struct registry *reg, int64_t now_mono);
-struct json_object *job_to_json(const struct job *job, int with_token);
+struct json_object *job_to_json(const struct job *job,
+		    const struct job_tokens *tokens);
 /* For recover.c: */
 struct job	*job_new(struct registry *reg, const char *id,
 		    const struct jobspec *spec);

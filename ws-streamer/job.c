@@ -87,8 +87,6 @@ job_free(struct registry *reg, struct job *job)
 	free(job->preview.next);
 	free(job->end);
 	msgbuf_unref(job->terminal);
-	explicit_bzero(job->token, sizeof(job->token));
-	explicit_bzero(job->producer_token, sizeof(job->producer_token));
 	free(job);
 }
 
@@ -249,8 +247,10 @@ job_create_rec(const struct job *job, struct journal_rec *r)
 	memset(r, 0, sizeof(*r));
 	r->type = JOURNAL_CREATE;
 	memcpy(r->id, job->id, sizeof(r->id));
-	memcpy(r->token, job->token, sizeof(r->token));
-	memcpy(r->ptoken, job->producer_token, sizeof(r->ptoken));
+	memcpy(r->token_hash, job->token_hash, sizeof(r->token_hash));
+	memcpy(r->ptoken_hash, job->producer_token_hash,
+	    sizeof(r->ptoken_hash));
+	r->has_ptoken = job->has_producer_token;
 	r->spec = job->spec;
 	r->created_us = job->created_us;
 	r->seq = job->reserved;
@@ -316,16 +316,40 @@ admit(struct registry *reg, struct journal_rec *r, enum ctlproto_err *err,
 		*errstr = "out of memory";
 		return NULL;
 	}
-	memcpy(job->token, r->token, sizeof(job->token));
-	memcpy(job->producer_token, r->ptoken, sizeof(job->producer_token));
+	memcpy(job->token_hash, r->token_hash, sizeof(job->token_hash));
+	memcpy(job->producer_token_hash, r->ptoken_hash,
+	    sizeof(job->producer_token_hash));
+	job->has_producer_token = r->has_ptoken;
 	job->created_us = r->created_us;
 	job->reserved = r->seq;
 	return job;
 }
 
+/*
+ * The new job's tokens, into t; their hashes into r.  0, or -1 when
+ * there were no random bytes or no hash.
+ */
+static int
+new_tokens(const struct jobspec *spec, struct job_tokens *t,
+    struct journal_rec *r)
+{
+	memset(t, 0, sizeof(*t));
+	if (id_token_new(t->token) == -1 ||
+	    id_token_hash(t->token, ID_TOKEN_LEN, r->token_hash) == -1)
+		return -1;
+	if (spec->producer != JOBSPEC_EXTERNAL)
+		return 0;
+	r->has_ptoken = 1;
+	if (id_token_new(t->producer_token) == -1 ||
+	    id_token_hash(t->producer_token, ID_TOKEN_LEN,
+	    r->ptoken_hash) == -1)
+		return -1;
+	return 0;
+}
+
 struct job *
 job_create(struct registry *reg, const struct jobspec *spec,
-    enum ctlproto_err *err, const char **errstr)
+    struct job_tokens *tokens, enum ctlproto_err *err, const char **errstr)
 {
 	struct journal_rec r;
 	struct job *job;
@@ -334,11 +358,10 @@ job_create(struct registry *reg, const struct jobspec *spec,
 		return NULL;
 	memset(&r, 0, sizeof(r));
 	r.type = JOURNAL_CREATE;
-	if (id_job_new(r.id) == -1 || id_token_new(r.token) == -1 ||
-	    (spec->producer == JOBSPEC_EXTERNAL &&
-	    id_token_new(r.ptoken) == -1)) {
+	if (id_job_new(r.id) == -1 || new_tokens(spec, tokens, &r) == -1) {
+		explicit_bzero(tokens, sizeof(*tokens));
 		*err = CTLPROTO_INTERNAL;
-		*errstr = "no random bytes for an id";
+		*errstr = "no random bytes for an id or a token";
 		return NULL;
 	}
 	r.spec = *spec;
@@ -348,11 +371,10 @@ job_create(struct registry *reg, const struct jobspec *spec,
 	}
 	r.created_us = now_wall_us();
 	r.seq = JOURNAL_RESERVE;
-	job = admit(reg, &r, err, errstr);
-	explicit_bzero(r.token, sizeof(r.token));
-	explicit_bzero(r.ptoken, sizeof(r.ptoken));
-	if (job == NULL)
+	if ((job = admit(reg, &r, err, errstr)) == NULL) {
+		explicit_bzero(tokens, sizeof(*tokens));
 		return NULL;
+	}
 	reg->stats.jobs_created++;
 	log_info("%s: job %s: shape %ux%ux%u, preview %ux%ux%u at %g Hz, "
 	    "%s producer", __func__, job->id, spec->shape[0], spec->shape[1],
@@ -743,8 +765,9 @@ json_int(int64_t v)
 	return json_object_new_int64(v);
 }
 
+/* The job resource; with tokens, those its creator gets once. */
 struct json_object *
-job_to_json(const struct job *job, int with_token)
+job_to_json(const struct job *job, const struct job_tokens *tokens)
 {
 	struct json_object *o;
 	char url[sizeof("/ws/jobs/") + ID_JOB_LEN];
@@ -752,12 +775,12 @@ job_to_json(const struct job *job, int with_token)
 	if ((o = jobspec_to_json(&job->spec, JOBSPEC_AS_RESOURCE)) == NULL)
 		return NULL;
 	json_object_object_add(o, "id", json_object_new_string(job->id));
-	if (with_token)
+	if (tokens != NULL)
 		json_object_object_add(o, "token",
-		    json_object_new_string(job->token));
-	if (with_token && job->producer_token[0] != '\0')
+		    json_object_new_string(tokens->token));
+	if (tokens != NULL && tokens->producer_token[0] != '\0')
 		json_object_object_add(o, "producer_token",
-		    json_object_new_string(job->producer_token));
+		    json_object_new_string(tokens->producer_token));
 	json_object_object_add(o, "state",
 	    json_object_new_string(msg_state_name(job->state)));
 	json_object_object_add(o, "progress", json_int(job->progress));

@@ -7,6 +7,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -122,6 +123,19 @@ add_str(struct json_object *o, const char *key, const char *v)
 	json_object_object_add(o, key, json_object_new_string(v));
 }
 
+/* A token's hash as 64 lowercase hex digits. */
+static void
+add_hash(struct json_object *o, const char *key,
+    const uint8_t h[ID_TOKEN_HASH_LEN])
+{
+	char hex[2 * ID_TOKEN_HASH_LEN + 1];
+	int i;
+
+	for (i = 0; i < ID_TOKEN_HASH_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", h[i]);
+	add_str(o, key, hex);
+}
+
 static void
 add_int(struct json_object *o, const char *key, int64_t v)
 {
@@ -141,9 +155,9 @@ rec_json(const struct journal_rec *r)
 	add_str(o, "id", r->id);
 	switch (r->type) {
 	case JOURNAL_CREATE:
-		add_str(o, "token", r->token);
-		if (r->ptoken[0] != '\0')
-			add_str(o, "ptoken", r->ptoken);
+		add_hash(o, "token_sha256", r->token_hash);
+		if (r->has_ptoken)
+			add_hash(o, "ptoken_sha256", r->ptoken_hash);
 		json_object_object_add(o, "job",
 		    jobspec_to_json(&r->spec, JOBSPEC_AS_REQUEST));
 		add_int(o, "created_us", r->created_us);
@@ -222,6 +236,53 @@ get_str(struct json_object *o, const char *key, size_t min, char *dst,
 	return 0;
 }
 
+/* 64 hex digits into a hash. */
+static int
+unhex(const char *s, size_t len, uint8_t h[ID_TOKEN_HASH_LEN])
+{
+	unsigned int v;
+	size_t i;
+
+	if (len != 2 * ID_TOKEN_HASH_LEN)
+		return -1;
+	for (i = 0; i < ID_TOKEN_HASH_LEN; i++) {
+		if (!isxdigit((unsigned char)s[2 * i]) ||
+		    !isxdigit((unsigned char)s[2 * i + 1]) ||
+		    sscanf(s + 2 * i, "%2x", &v) != 1)
+			return -1;
+		h[i] = (uint8_t)v;
+	}
+	return 0;
+}
+
+/*
+ * A token's hash from key_sha256, or from key itself: a journal written
+ * before tokens were hashed at rest holds them in the clear, and the
+ * compaction at start writes it again without them.  1 when found, 0
+ * when neither is there, -1 when one is malformed.
+ */
+static int
+get_token_hash(struct json_object *o, const char *key,
+    uint8_t h[ID_TOKEN_HASH_LEN])
+{
+	char name[32], tok[ID_TOKEN_LEN + 1], hex[2 * ID_TOKEN_HASH_LEN + 1];
+
+	snprintf(name, sizeof(name), "%s_sha256", key);
+	if (json_object_object_get_ex(o, name, NULL))
+		return get_str(o, name, 1, hex, sizeof(hex)) == 0 &&
+		    unhex(hex, strlen(hex), h) == 0 ? 1 : -1;
+	if (!json_object_object_get_ex(o, key, NULL))
+		return 0;
+	if (get_str(o, key, 1, tok, sizeof(tok)) == -1 ||
+	    !id_token_valid(tok, strlen(tok)) ||
+	    id_token_hash(tok, strlen(tok), h) == -1) {
+		explicit_bzero(tok, sizeof(tok));
+		return -1;
+	}
+	explicit_bzero(tok, sizeof(tok));
+	return 1;
+}
+
 static int
 decode_create(struct json_object *o, struct journal_rec *r,
     const char **errstr)
@@ -229,14 +290,15 @@ decode_create(struct json_object *o, struct journal_rec *r,
 	struct json_object *job;
 	char err[256];
 
-	if (get_str(o, "token", 1, r->token, sizeof(r->token)) == -1 ||
-	    !id_token_valid(r->token, strlen(r->token)))
-		return fail(errstr, "bad \"token\"");
-	/* Written since producers publish over HTTP; optional before. */
-	if (json_object_object_get_ex(o, "ptoken", NULL) &&
-	    (get_str(o, "ptoken", 1, r->ptoken, sizeof(r->ptoken)) == -1 ||
-	    !id_token_valid(r->ptoken, strlen(r->ptoken))))
-		return fail(errstr, "bad \"ptoken\"");
+	if (get_token_hash(o, "token", r->token_hash) != 1)
+		return fail(errstr, "bad \"token_sha256\" or \"token\"");
+	switch (get_token_hash(o, "ptoken", r->ptoken_hash)) {
+	case -1:
+		return fail(errstr, "bad \"ptoken_sha256\" or \"ptoken\"");
+	case 1:
+		r->has_ptoken = 1;
+		break;
+	}
 	if (!json_object_object_get_ex(o, "job", &job) ||
 	    jobspec_parse(job, &r->spec, err, sizeof(err)) == -1 ||
 	    !json_object_object_get_ex(job, "seed", NULL))

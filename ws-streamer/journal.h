@@ -40,9 +40,11 @@ struct journal_rec {
 	enum journal_type type;
 	char		 epoch[MSG_EPOCH_MAX];		/* epoch */
 	char		 id[ID_JOB_LEN + 1];		/* all but epoch */
-	char		 token[ID_TOKEN_LEN + 1];	/* create */
-	char		 ptoken[ID_TOKEN_LEN + 1];	/* create: external's
-							   producer token, or "" */
+	/* create: the SHA-256 of the job's token, and of an external job's
+	 * producer token; never a token itself */
+	uint8_t		 token_hash[ID_TOKEN_HASH_LEN];
+	uint8_t		 ptoken_hash[ID_TOKEN_HASH_LEN];
+	int		 has_ptoken;
 	struct jobspec	 spec;				/* create */
 	int64_t		 created_us;			/* create: tick 0, wall */
 	/* create, reserve: the highest seq reserved; finish: the

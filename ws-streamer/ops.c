@@ -44,9 +44,9 @@ static int
 allowed(const struct job *job, const char *tok, size_t len, enum role role,
     const char **why)
 {
-	int viewer = id_token_equal(job->token, tok, len);
-	int producer = job->producer_token[0] != '\0' &&
-	    id_token_equal(job->producer_token, tok, len);
+	int viewer = id_token_matches(job->token_hash, tok, len);
+	int producer = job->has_producer_token &&
+	    id_token_matches(job->producer_token_hash, tok, len);
 
 	*why = "wrong token for this job";
 	if (viewer && role == ROLE_PUBLISH)
@@ -103,7 +103,8 @@ static struct json_object *
 op_create(struct registry *reg, struct json_object *req,
     struct ops_result *res)
 {
-	struct json_object *v = NULL;
+	struct json_object *v = NULL, *reply;
+	struct job_tokens tokens;
 	enum ctlproto_err err;
 	const char *errstr;
 	struct jobspec spec;
@@ -113,9 +114,11 @@ op_create(struct registry *reg, struct json_object *req,
 	json_object_object_get_ex(req, "job", &v);
 	if (jobspec_parse(v, &spec, why, sizeof(why)) == -1)
 		return refuse(res, CTLPROTO_INVALID_JOB, why);
-	if ((job = job_create(reg, &spec, &err, &errstr)) == NULL)
+	if ((job = job_create(reg, &spec, &tokens, &err, &errstr)) == NULL)
 		return refuse(res, err, errstr);
-	return ctlproto_ok(CTLPROTO_CREATE, job_to_json(job, 1));
+	reply = ctlproto_ok(CTLPROTO_CREATE, job_to_json(job, &tokens));
+	explicit_bzero(&tokens, sizeof(tokens));
+	return reply;
 }
 
 static struct json_object *
@@ -126,7 +129,7 @@ op_get(struct registry *reg, struct json_object *req, struct ops_result *res)
 
 	if ((job = named_job(reg, req, ROLE_READ, res, &err)) == NULL)
 		return err;
-	return ctlproto_ok(CTLPROTO_GET, job_to_json(job, 0));
+	return ctlproto_ok(CTLPROTO_GET, job_to_json(job, NULL));
 }
 
 static struct json_object *
@@ -147,7 +150,7 @@ op_list(struct registry *reg, struct json_object *req, struct ops_result *res)
 	TAILQ_FOREACH(job, &reg->jobs, entry) {
 		if (limit-- == 0)
 			break;
-		json_object_array_add(jobs, job_to_json(job, 0));
+		json_object_array_add(jobs, job_to_json(job, NULL));
 	}
 	return ctlproto_ok(CTLPROTO_LIST, jobs);
 }
@@ -168,7 +171,7 @@ op_cancel(struct registry *reg, struct json_object *req,
 	if (job_cancel(reg, job) == -1)
 		return refuse(res, CTLPROTO_JOURNAL_FAILED, "the job journal "
 		    "cannot be written; the job was not cancelled");
-	return ctlproto_ok(CTLPROTO_CANCEL, job_to_json(job, 0));
+	return ctlproto_ok(CTLPROTO_CANCEL, job_to_json(job, NULL));
 }
 
 /* The optional arguments of a subscription, into res. */

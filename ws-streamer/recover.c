@@ -65,8 +65,10 @@ replay_create(struct registry *reg, struct job *job,
 	}
 	if ((job = job_new(reg, r->id, &r->spec)) == NULL)
 		return -1;
-	memcpy(job->token, r->token, sizeof(job->token));
-	memcpy(job->producer_token, r->ptoken, sizeof(job->producer_token));
+	memcpy(job->token_hash, r->token_hash, sizeof(job->token_hash));
+	memcpy(job->producer_token_hash, r->ptoken_hash,
+	    sizeof(job->producer_token_hash));
+	job->has_producer_token = r->has_ptoken;
 	job->created_us = r->created_us;
 	job->seq = job->reserved = r->seq;
 	return 0;

@@ -107,7 +107,10 @@ check_token(struct lws *wsi, const struct job *job, struct ws_request *r)
 		len = strlen(tok);
 	if (tok == NULL)
 		return refuse(r, 401, "this job needs its token");
-	if (!id_token_equal(job->token, tok, len))
+	/* Either of the job's tokens opens its stream. */
+	if (!id_token_matches(job->token_hash, tok, len) &&
+	    (!job->has_producer_token ||
+	    !id_token_matches(job->producer_token_hash, tok, len)))
 		return refuse(r, 403, "wrong token for this job");
 	return 0;
 }

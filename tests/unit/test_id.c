@@ -164,12 +164,37 @@ test_token_equal(void)
 	CU_ASSERT_EQUAL(id_token_equal(token_ok, "", 0), 0);
 }
 
+/* SHA-256 (FIPS 180-2's "abc" vector), and a token matched to its hash. */
+static void
+test_token_hash(void)
+{
+	static const uint8_t abc[ID_TOKEN_HASH_LEN] = {
+		0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40,
+		0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17,
+		0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad
+	};
+	uint8_t h[ID_TOKEN_HASH_LEN];
+	char t[ID_TOKEN_LEN + 1], u[ID_TOKEN_LEN + 1];
+
+	CU_ASSERT_EQUAL(id_token_hash("abc", 3, h), 0);
+	CU_ASSERT_EQUAL(memcmp(h, abc, sizeof(h)), 0);
+	CU_ASSERT_FATAL(id_token_new(t) == 0);
+	CU_ASSERT_EQUAL(id_token_hash(t, ID_TOKEN_LEN, h), 0);
+	CU_ASSERT(id_token_matches(h, t, ID_TOKEN_LEN));
+	memcpy(u, t, sizeof(u));
+	u[5] = u[5] == 'A' ? 'B' : 'A';
+	CU_ASSERT_FALSE(id_token_matches(h, u, ID_TOKEN_LEN));
+	CU_ASSERT_FALSE(id_token_matches(h, t, ID_TOKEN_LEN - 1));
+	CU_ASSERT_FALSE(id_token_matches(h, "", 0));
+}
+
 static CU_TestInfo cases[] = {
 	{ "new job ids", test_job_new },
 	{ "new tokens", test_token_new },
 	{ "job id validation", test_job_valid },
 	{ "token validation", test_token_valid },
 	{ "token comparison", test_token_equal },
+	{ "token hashes", test_token_hash },
 	CU_TEST_INFO_NULL
 };
 

@@ -27,7 +27,7 @@ static char		 path[128];
 static struct journal	 jrn;
 static struct journal_rec recs[MAXRECS];
 static size_t		 nrecs;
-static char		 written_token[ID_TOKEN_LEN + 1];
+static uint8_t		 written_hash[ID_TOKEN_HASH_LEN];
 
 static void
 setup(void)
@@ -80,10 +80,13 @@ reopen_replay(void)
 static void
 make_create(struct journal_rec *r, int n)
 {
+	char tok[ID_TOKEN_LEN + 1];
+
 	memset(r, 0, sizeof(*r));
 	r->type = JOURNAL_CREATE;
 	snprintf(r->id, sizeof(r->id), "%032x", n);
-	CU_ASSERT_FATAL(id_token_new(r->token) == 0);
+	CU_ASSERT_FATAL(id_token_new(tok) == 0);
+	CU_ASSERT_FATAL(id_token_hash(tok, ID_TOKEN_LEN, r->token_hash) == 0);
 	r->spec.shape[0] = 16;
 	r->spec.shape[1] = 32;
 	r->spec.shape[2] = 64;
@@ -130,7 +133,7 @@ write_four(void)
 	strcpy(r.epoch, "5f1c2a9e");
 	append(&r);
 	make_create(&r, 1);
-	memcpy(written_token, r.token, sizeof(written_token));
+	memcpy(written_hash, r.token_hash, sizeof(written_hash));
 	append(&r);
 	memset(&r, 0, sizeof(r));
 	r.type = JOURNAL_FINISH;
@@ -166,7 +169,8 @@ test_reopen_replay(void)
 	make_create(&want, 1);
 	CU_ASSERT_EQUAL(recs[1].type, JOURNAL_CREATE);
 	CU_ASSERT_STRING_EQUAL(recs[1].id, want.id);
-	CU_ASSERT_STRING_EQUAL(recs[1].token, written_token);
+	CU_ASSERT_EQUAL(memcmp(recs[1].token_hash, written_hash,
+	    sizeof(written_hash)), 0);
 	CU_ASSERT_EQUAL(memcmp(recs[1].spec.shape, want.spec.shape,
 	    sizeof(want.spec.shape)), 0);
 	CU_ASSERT_EQUAL(memcmp(recs[1].spec.pshape, want.spec.pshape,
@@ -318,6 +322,7 @@ static struct job *
 create(struct registry *reg, const char *spec_json)
 {
 	struct json_object *o = json_tokener_parse(spec_json);
+	struct job_tokens tokens;
 	enum ctlproto_err code;
 	const char *errstr;
 	struct jobspec spec;
@@ -327,7 +332,7 @@ create(struct registry *reg, const char *spec_json)
 	CU_ASSERT_FATAL(o != NULL);
 	CU_ASSERT_FATAL(jobspec_parse(o, &spec, err, sizeof(err)) == 0);
 	json_object_put(o);
-	job = job_create(reg, &spec, &code, &errstr);
+	job = job_create(reg, &spec, &tokens, &code, &errstr);
 	CU_ASSERT_FATAL(job != NULL);
 	return job;
 }
@@ -542,6 +547,59 @@ test_fake_resume(void)
 	teardown();
 }
 
+/*
+ * A journal written before tokens were hashed at rest, its tokens in the
+ * clear: its jobs come back with their tokens' hashes, and the compaction
+ * at start writes it again without them.
+ */
+static void
+test_old_tokens(void)
+{
+	struct registry reg, next;
+	struct journal_stats st;
+	char line[1024], body[900], tok[ID_TOKEN_LEN + 1];
+	char ptok[ID_TOKEN_LEN + 1], *text;
+	uint8_t h[ID_TOKEN_HASH_LEN];
+	struct job *job;
+	FILE *f;
+	long n;
+
+	setup();
+	CU_ASSERT_FATAL(id_token_new(tok) == 0 && id_token_new(ptok) == 0);
+	snprintf(body, sizeof(body), "{\"rec\":\"create\",\"id\":\"%032x\","
+	    "\"token\":\"%s\",\"ptoken\":\"%s\",\"job\":{\"shape\":[2,2,2],"
+	    "\"preview\":{\"scale\":1,\"hz\":1.0},\"duration_s\":0.0,"
+	    "\"seed\":5,\"producer\":\"external\"},\"created_us\":"
+	    "1764102000000000,\"seq\":1000}", 9, tok, ptok);
+	snprintf(line, sizeof(line), "%s\t%08lx\n", body,
+	    crc32(0L, (const Bytef *)body, (uInt)strlen(body)));
+	append_raw(line);
+	memset(&reg, 0, sizeof(reg));
+	registry_up(&reg, 10);
+	restart(&reg, &next, &st, 10);
+	CU_ASSERT_EQUAL(st.records, 1);
+	snprintf(body, sizeof(body), "%032x", 9);
+	CU_ASSERT_FATAL((job = job_find(&next, body)) != NULL);
+	CU_ASSERT(id_token_matches(job->token_hash, tok, ID_TOKEN_LEN));
+	CU_ASSERT(job->has_producer_token);
+	CU_ASSERT(id_token_matches(job->producer_token_hash, ptok,
+	    ID_TOKEN_LEN));
+	CU_ASSERT_FALSE(id_token_matches(job->token_hash, ptok, ID_TOKEN_LEN));
+	/* On disk now: the hashes, not the tokens. */
+	CU_ASSERT_FATAL((f = fopen(path, "r")) != NULL);
+	text = calloc(1, 65536);
+	n = (long)fread(text, 1, 65535, f);
+	fclose(f);
+	CU_ASSERT(n > 0);
+	CU_ASSERT(strstr(text, tok) == NULL && strstr(text, ptok) == NULL);
+	CU_ASSERT(strstr(text, "\"token_sha256\":\"") != NULL);
+	CU_ASSERT(strstr(text, "\"ptoken_sha256\":\"") != NULL);
+	CU_ASSERT_FATAL(id_token_hash(tok, ID_TOKEN_LEN, h) == 0);
+	free(text);
+	registry_free(&next);
+	teardown();
+}
+
 /* A compaction due just before an append: each record once, in order. */
 static void
 test_compaction_before_append(void)
@@ -591,6 +649,7 @@ main(void)
 		    test_compaction_before_append },
 		{ "seq reservations", test_reservation },
 		{ "fake jobs resume on the wall clock", test_fake_resume },
+		{ "tokens of old journals, hashed at rest", test_old_tokens },
 		CU_TEST_INFO_NULL
 	};
 

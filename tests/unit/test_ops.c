@@ -22,6 +22,17 @@ static struct settings	 test_set;
 static struct registry	 test_reg;
 static struct registry	*reg = &test_reg;
 
+/*
+ * The tokens of the jobs created, from their creations' replies: the
+ * registry keeps only their hashes.
+ */
+#define MAX_TOKENS	64
+static struct {
+	const struct job	*job;
+	char			 token[ID_TOKEN_LEN + 1];
+} tokens[MAX_TOKENS];
+static size_t ntokens;
+
 #define UNKNOWN_ID	"0123456789abcdef0123456789abcdef"
 #define REQ_MAX		8192
 
@@ -29,6 +40,7 @@ static void
 setup(long long max_jobs, long long max_finished, long long retention_s)
 {
 	memset(&test_set, 0, sizeof(test_set));
+	ntokens = 0;
 	settings_defaults(&test_set);
 	test_set.max_jobs = max_jobs;
 	test_set.max_finished = max_finished;
@@ -151,18 +163,36 @@ expect_error(struct json_object *reply, const char *code, const char *want)
 	json_object_put(reply);
 }
 
+
+static const char *
+tok(const struct job *job)
+{
+	size_t i;
+
+	for (i = ntokens; i-- > 0; )
+		if (tokens[i].job == job)
+			return tokens[i].token;
+	CU_FAIL_FATAL("a job of no known token");
+	return NULL;
+}
+
 /* Creates a job from the spec, checks the reply, returns the job. */
 static struct job *
 create(const char *spec)
 {
 	struct json_object *reply, *j;
 	struct job *job;
+	uint8_t h[ID_TOKEN_HASH_LEN];
 
 	reply = call("{\"version\":1,\"op\":\"create\",\"job\":%s}", spec);
 	j = ok_member(reply, "job");
 	job = job_find(reg, str(j, "id"));
 	CU_ASSERT_FATAL(job != NULL);
-	CU_ASSERT_STRING_EQUAL(str(j, "token"), job->token);
+	CU_ASSERT_FATAL(id_token_hash(str(j, "token"), ID_TOKEN_LEN, h) == 0);
+	CU_ASSERT(memcmp(h, job->token_hash, sizeof(h)) == 0);
+	CU_ASSERT_FATAL(ntokens < MAX_TOKENS);
+	tokens[ntokens].job = job;
+	strcpy(tokens[ntokens++].token, str(j, "token"));
 	json_object_put(reply);
 	return job;
 }
@@ -294,19 +324,19 @@ test_get(void)
 	json_object_put(reply);
 
 	reply = call("{\"version\":1,\"op\":\"get\",\"id\":\"%s\","
-	    "\"token\":\"%s\"}", job->id, job->token);
+	    "\"token\":\"%s\"}", job->id, tok(job));
 	j = ok_member(reply, "job");
 	CU_ASSERT_STRING_EQUAL(str(j, "id"), job->id);
 	CU_ASSERT_FALSE(has(j, "token"));
 	json_object_put(reply);
 
 	/* A well-formed token of another job, and malformed ones. */
-	memcpy(wrong, job->token, sizeof(wrong));
+	memcpy(wrong, tok(job), sizeof(wrong));
 	wrong[0] = wrong[0] == 'A' ? 'B' : 'A';
 	expect_error(call("{\"version\":1,\"op\":\"get\",\"id\":\"%s\","
 	    "\"token\":\"%s\"}", job->id, wrong), "forbidden", NULL);
 	expect_error(call("{\"version\":1,\"op\":\"get\",\"id\":\"%s\","
-	    "\"token\":\"%s\"}", job->id, job->token + 1), "forbidden",
+	    "\"token\":\"%s\"}", job->id, tok(job) + 1), "forbidden",
 	    NULL);
 	expect_error(call("{\"version\":1,\"op\":\"get\",\"id\":\"%s\","
 	    "\"token\":\"\"}", job->id), "forbidden", NULL);
@@ -315,12 +345,12 @@ test_get(void)
 	expect_error(call("{\"version\":1,\"op\":\"get\",\"id\":\"%s\","
 	    "\"token\":null}", job->id), "forbidden", NULL);
 	expect_error(call("{\"version\":1,\"op\":\"get\",\"id\":\"%s\","
-	    "\"token\":\"%sx\"}", job->id, job->token), "forbidden", NULL);
+	    "\"token\":\"%sx\"}", job->id, tok(job)), "forbidden", NULL);
 
 	expect_error(call("{\"version\":1,\"op\":\"get\",\"id\":\"%s\"}",
 	    UNKNOWN_ID), "not_found", NULL);
 	expect_error(call("{\"version\":1,\"op\":\"get\",\"id\":\"%s\","
-	    "\"token\":\"%s\"}", UNKNOWN_ID, job->token), "not_found", NULL);
+	    "\"token\":\"%s\"}", UNKNOWN_ID, tok(job)), "not_found", NULL);
 	expect_error(call("{\"version\":1,\"op\":\"get\",\"id\":\"xyz\"}"),
 	    "bad_request", "malformed job id");
 	expect_error(call("{\"version\":1,\"op\":\"get\",\"id\":"
@@ -418,7 +448,7 @@ test_cancel(void)
 	other = create_external();
 	seq = job->seq;
 	reply = call("{\"version\":1,\"op\":\"cancel\",\"id\":\"%s\","
-	    "\"token\":\"%s\"}", job->id, job->token);
+	    "\"token\":\"%s\"}", job->id, tok(job));
 	j = ok_member(reply, "job");
 	CU_ASSERT_STRING_EQUAL(str(j, "state"), "cancelled");
 	CU_ASSERT(num(j, "finished_us") >= num(j, "created_us"));
@@ -439,7 +469,7 @@ test_cancel(void)
 	CU_ASSERT_EQUAL(job->seq, seq + 1);
 	CU_ASSERT_EQUAL(reg->nfinished, 1);
 	expect_error(call("{\"version\":1,\"op\":\"cancel\",\"id\":\"%s\","
-	    "\"token\":\"%s\"}", other->id, job->token), "forbidden", NULL);
+	    "\"token\":\"%s\"}", other->id, tok(job)), "forbidden", NULL);
 	CU_ASSERT_EQUAL(other->state, JOB_RUNNING);
 	expect_error(call("{\"version\":1,\"op\":\"cancel\",\"id\":\"%s\"}",
 	    UNKNOWN_ID), "not_found", NULL);
@@ -580,7 +610,7 @@ test_subscribe(void)
 	job = create_external();
 	snprintf(line, sizeof(line), "{\"version\":1,\"op\":\"subscribe\","
 	    "\"id\":\"%s\",\"token\":\"%s\",\"since\":9007199254740991,"
-	    "\"epoch\":\"%s\"}", job->id, job->token, reg->epoch);
+	    "\"epoch\":\"%s\"}", job->id, tok(job), reg->epoch);
 	reply = ops_handle(reg, line, strlen(line), &res);
 	CU_ASSERT_FATAL(reply != NULL);
 	CU_ASSERT_STRING_EQUAL(json_object_get_string(ok_member(reply,
@@ -1073,7 +1103,11 @@ create_producer(const char *spec, char *ptoken)
 	job = job_find(reg, str(j, "id"));
 	CU_ASSERT_FATAL(job != NULL);
 	CU_ASSERT_EQUAL(strlen(str(j, "producer_token")), ID_TOKEN_LEN);
-	CU_ASSERT_STRING_NOT_EQUAL(str(j, "producer_token"), job->token);
+	CU_ASSERT_STRING_NOT_EQUAL(str(j, "producer_token"), str(j, "token"));
+	CU_ASSERT(job->has_producer_token);
+	CU_ASSERT_FATAL(ntokens < MAX_TOKENS);
+	tokens[ntokens].job = job;
+	strcpy(tokens[ntokens++].token, str(j, "token"));
 	strcpy(ptoken, str(j, "producer_token"));
 	json_object_put(reply);
 	return job;
@@ -1117,7 +1151,7 @@ test_producer_token(void)
 	job = create_producer("{\"shape\":[2,2,2],\"producer\":\"external\"}",
 	    ptoken);
 	fake = create("{\"shape\":[2,2,2]}");
-	CU_ASSERT_EQUAL(fake->producer_token[0], '\0');
+	CU_ASSERT_FALSE(fake->has_producer_token);
 	/* Never in a resource but the creation's. */
 	reply = call("{\"version\":1,\"op\":\"get\",\"id\":\"%s\","
 	    "\"token\":\"%s\"}", job->id, ptoken);
@@ -1125,7 +1159,7 @@ test_producer_token(void)
 	CU_ASSERT_FALSE(has(ok_member(reply, "job"), "token"));
 	json_object_put(reply);
 	p = raw_b64(1, 8);
-	expect_error(put_preview(job, job->token, "raw", p), "forbidden",
+	expect_error(put_preview(job, tok(job), "raw", p), "forbidden",
 	    "producer_token");
 	reply = put_preview(job, ptoken, "raw", p);
 	CU_ASSERT_EQUAL(num(reply, "seq"), 1);
@@ -1133,10 +1167,10 @@ test_producer_token(void)
 	expect_error(call("{\"version\":1,\"op\":\"cancel\",\"id\":\"%s\","
 	    "\"token\":\"%s\"}", job->id, ptoken), "forbidden", "cancel");
 	expect_error(call("{\"version\":1,\"op\":\"put_progress\",\"id\":\"%s\","
-	    "\"token\":\"%s\",\"progress\":5}", job->id, fake->token),
+	    "\"token\":\"%s\",\"progress\":5}", job->id, tok(fake)),
 	    "forbidden", NULL);
 	/* A fake job takes nothing published. */
-	expect_error(put_preview(fake, fake->token, "raw", p), "forbidden",
+	expect_error(put_preview(fake, tok(fake), "raw", p), "forbidden",
 	    NULL);
 	expect_error(call("{\"version\":1,\"op\":\"put_preview\",\"id\":\"%s\","
 	    "\"encoding\":\"raw\",\"payload\":\"%s\"}", fake->id, p),
@@ -1241,7 +1275,7 @@ test_get_preview(void)
 	p = raw_b64(1, 8);
 	json_object_put(put_preview(job, ptoken, "raw", p));
 	reply = call("{\"version\":1,\"op\":\"get_preview\",\"id\":\"%s\","
-	    "\"token\":\"%s\",\"encoding\":\"raw\"}", job->id, job->token);
+	    "\"token\":\"%s\",\"encoding\":\"raw\"}", job->id, tok(job));
 	v = ok_member(reply, "preview");
 	CU_ASSERT_STRING_EQUAL(str(v, "payload"), p);
 	CU_ASSERT_EQUAL(num(v, "seq"), 1);

@@ -17,6 +17,7 @@ static struct job *
 setup(void)
 {
 	struct jobspec spec;
+	struct job_tokens tokens;
 	enum ctlproto_err err;
 	const char *errstr;
 	struct json_object *o;
@@ -28,7 +29,7 @@ setup(void)
 	o = json_tokener_parse("{\"shape\":[2,2,2],\"producer\":\"external\"}");
 	CU_ASSERT_FATAL(jobspec_parse(o, &spec, why, sizeof(why)) == 0);
 	json_object_put(o);
-	job = job_create(&reg, &spec, &err, &errstr);
+	job = job_create(&reg, &spec, &tokens, &err, &errstr);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(job);
 	return job;
 }
