@@ -54,6 +54,8 @@ render_free(struct render *r)
 {
 	free(r->colmap);
 	free(r->rowmap);
+	free(r->rowoff);
+	free(r->coloff);
 	free(r->values);
 	free(r->grey);
 	free(r->labels);
@@ -117,7 +119,9 @@ update_geom(struct render *r, const struct view *v, const uint32_t shape[3],
 	plane_fit(&r->g, w, h, v->zoom, v->pan);
 	voxels = (size_t)r->g.rows * r->g.cols;
 	if (grow((void **)&r->colmap, (size_t)w, sizeof(*r->colmap)) == -1 ||
-	    grow((void **)&r->rowmap, (size_t)h, sizeof(*r->rowmap)) == -1)
+	    grow((void **)&r->rowmap, (size_t)h, sizeof(*r->rowmap)) == -1 ||
+	    grow((void **)&r->rowoff, r->g.rows, sizeof(*r->rowoff)) == -1 ||
+	    grow((void **)&r->coloff, r->g.cols, sizeof(*r->coloff)) == -1)
 		return -1;
 	if (voxels > r->cap) {
 		if (grow((void **)&r->values, voxels, sizeof(*r->values)) ==
@@ -138,21 +142,64 @@ update_geom(struct render *r, const struct view *v, const uint32_t shape[3],
 	return 0;
 }
 
+/* Index of [z, y, x] in a grid of dims, each axis divided by scale. */
+static int64_t
+grid_index(const uint32_t dims[3], uint32_t scale, const uint32_t zyx[3])
+{
+	uint32_t p[3];
+	int i;
+
+	for (i = 0; i < 3; i++)
+		p[i] = preview_axis(zyx[i], scale, dims[i]);
+	return ((int64_t)p[0] * dims[1] + p[1]) * dims[2] + p[2];
+}
+
+/*
+ * A slice's voxels in a grid (the volume, or the preview at its scale):
+ * each axis of the slice moves along one axis of the grid, so voxel
+ * (row, col) is at base + rowoff[row] + coloff[col].
+ */
+static int64_t
+offsets(struct render *r, uint32_t slice, const uint32_t dims[3],
+    uint32_t scale)
+{
+	uint32_t zyx[3];
+	int64_t base;
+	uint32_t i;
+
+	plane_voxel(&r->g, slice, 0, 0, zyx);
+	base = grid_index(dims, scale, zyx);
+	for (i = 0; i < r->g.rows; i++) {
+		plane_voxel(&r->g, slice, i, 0, zyx);
+		r->rowoff[i] = grid_index(dims, scale, zyx) - base;
+	}
+	for (i = 0; i < r->g.cols; i++) {
+		plane_voxel(&r->g, slice, 0, i, zyx);
+		r->coloff[i] = grid_index(dims, scale, zyx) - base;
+	}
+	return base;
+}
+
 static void
 update_values(struct render *r, const struct volume *vol, uint32_t slice)
 {
 	uint32_t row, col, zyx[3];
+	int64_t base;
 	size_t i = 0;
 
 	if (r->values_ok && r->slice == slice && r->vol == vol)
 		return;
+	base = offsets(r, slice, r->shape, 1);
 	for (row = 0; row < r->g.rows; row++)
 		for (col = 0; col < r->g.cols; col++, i++) {
+			if (vol != NULL) {
+				r->values[i] = volume_at(vol, (size_t)(base +
+				    r->rowoff[row] + r->coloff[col]));
+				continue;
+			}
 			plane_voxel(&r->g, slice, row, col, zyx);
-			r->values[i] = vol == NULL ?
-			    render_background(r->shape, zyx[0], zyx[1],
-			    zyx[2]) : (float)volume_at(vol, ((size_t)zyx[0] *
-			    r->shape[1] + zyx[1]) * r->shape[2] + zyx[2]);
+			r->values[i] = render_background(r->shape, zyx[0],
+			    zyx[1], zyx[2]);
 		}
 	r->slice = slice;
 	r->vol = vol;
@@ -177,16 +224,22 @@ update_grey(struct render *r, const struct view *v)
 static void
 update_labels(struct render *r, const struct model *m)
 {
-	uint32_t row, col, zyx[3];
+	uint32_t row, col;
+	int64_t base;
 	size_t i = 0;
 
 	if (r->labels_ok && r->previews == m->previews)
 		return;
-	for (row = 0; row < r->g.rows; row++)
-		for (col = 0; col < r->g.cols; col++, i++) {
-			plane_voxel(&r->g, r->slice, row, col, zyx);
-			r->labels[i] = render_preview_label(m, zyx);
-		}
+	if (m->mask == NULL || m->pshape[0] == 0)
+		memset(r->labels, 0, (size_t)r->g.rows * r->g.cols);
+	else {
+		base = offsets(r, r->slice, m->pshape, m->scale > 0 ?
+		    m->scale : 1);
+		for (row = 0; row < r->g.rows; row++)
+			for (col = 0; col < r->g.cols; col++, i++)
+				r->labels[i] = m->mask[base + r->rowoff[row] +
+				    r->coloff[col]];
+	}
 	r->previews = m->previews;
 	r->labels_ok = 1;
 }

@@ -113,8 +113,9 @@ struct render {
 	uint32_t	 shape[3];
 	uint32_t	 slice;
 	int32_t		*colmap, *rowmap;	/* pixel -> column, row; -1 */
+	int64_t		*rowoff, *coloff;	/* a slice's voxels in a grid */
 	size_t		 cap;			/* voxels the slice buffers hold */
-	float		*values;		/* the slice's values */
+	double		*values;		/* the slice's values */
 	uint8_t		*grey;			/* under the window and level */
 	uint8_t		*labels;		/* the preview's labels */
 	int		 geom_ok, values_ok, grey_ok, labels_ok;

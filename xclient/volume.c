@@ -196,13 +196,21 @@ volume_check(const struct volume_header *h, size_t max_bytes,
 	return 0;
 }
 
-/* Whether the file starts with a NIfTI-1 or -2 header (maybe gzipped). */
+/*
+ * Whether the file starts with a NIfTI-1 or -2 header (maybe gzipped)
+ * with its magic: the library would take a header without one for an
+ * ANALYZE 7.5 file, or for NIfTI anyway.
+ */
 static int
 check_magic(const char *path, const char **errstr)
 {
 	char buf[sizeof(nifti_2_header)];
+	nifti_1_header h1;
+	nifti_2_header h2;
 	znzFile f;
 	size_t n;
+	int version, magic, swapped;
+	int16_t dt;
 
 	f = znzopen(path, "rb", nifti_is_gzfile(path));
 	if (znz_isnull(f))
@@ -212,9 +220,34 @@ check_magic(const char *path, const char **errstr)
 	if (n < sizeof(nifti_1_header))
 		return fail(errstr, "truncated: %zu bytes, shorter than a "
 		    "NIfTI header", n);
-	if (nifti_header_version(buf, n) < 0)
+	if ((version = nifti_header_version(buf, n)) < 0)
 		return fail(errstr, "not a NIfTI file (its header size is "
 		    "neither 348 nor 540)");
+	if (version == 0)	/* the library's word for ANALYZE 7.5 */
+		return fail(errstr, "no NIfTI magic: an ANALYZE 7.5 header "
+		    "or a damaged file");
+	if (version == 1) {
+		memcpy(&h1, buf, sizeof(h1));
+		magic = NIFTI_VERSION(h1);
+		dt = h1.datatype;
+		swapped = h1.sizeof_hdr != sizeof(h1);
+	} else if (n < sizeof(h2))
+		return fail(errstr, "truncated: %zu bytes, shorter than a "
+		    "NIfTI-2 header", n);
+	else {
+		memcpy(&h2, buf, sizeof(h2));
+		magic = NIFTI_VERSION(h2);
+		dt = h2.datatype;
+		swapped = h2.sizeof_hdr != sizeof(h2);
+	}
+	if (magic != version)
+		return fail(errstr, "no NIfTI-%d magic (\"n+%d\" or \"ni%d\"): "
+		    "a damaged file", version, version, version);
+	if (swapped)
+		nifti_swap_2bytes(1, &dt);
+	/* The library would only say "bad datatype". */
+	if (!nifti_datatype_is_valid(dt, 1))
+		return fail(errstr, "voxel type code %d is no NIfTI type", dt);
 	return 0;
 }
 
@@ -266,9 +299,11 @@ volume_load_nifti(const char *path, size_t max_bytes, struct volume *v,
 	}
 	if (nifti_image_load(nim) == -1 || nim->data == NULL) {
 		nifti_image_free(nim);
+		fail(errstr, "truncated or unreadable: the %zu bytes of "
+		    "%ux%ux%u %s voxels cannot be read", v->nbytes, v->shape[0],
+		    v->shape[1], v->shape[2], types[v->dtype].name);
 		memset(v, 0, sizeof(*v));
-		return fail(errstr, "truncated or unreadable: the %zu bytes of "
-		    "voxels cannot be read", v->nbytes);
+		return -1;
 	}
 	/* The library's buffer is the volume: no copy. */
 	v->data = nim->data;
