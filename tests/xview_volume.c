@@ -133,6 +133,7 @@ read_volume(const char *path, struct vol *out)
 	nifti_set_debug_level(0);
 	if ((nim = nifti_image_read(path, 1)) == NULL || nim->nt > 1) {
 		fprintf(stderr, "xview_volume: cannot read \"%s\"\n", path);
+		nifti_image_free(nim);
 		return -1;
 	}
 	out->n[0] = nim->nx;
@@ -144,8 +145,10 @@ read_volume(const char *path, struct vol *out)
 	}
 	slope = nim->scl_slope != 0 ? nim->scl_slope : 1;
 	inter = nim->scl_slope != 0 ? nim->scl_inter : 0;
-	if ((out->v = malloc((size_t)nim->nvox * sizeof(double))) == NULL)
+	if ((out->v = malloc((size_t)nim->nvox * sizeof(double))) == NULL) {
+		nifti_image_free(nim);
 		return -1;
+	}
 	for (i = 0; i < nim->nvox; i++) {
 		switch (nim->datatype) {
 		case DT_UINT8: s = ((uint8_t *)nim->data)[i]; break;
@@ -157,6 +160,8 @@ read_volume(const char *path, struct vol *out)
 		default:
 			fprintf(stderr, "xview_volume: type %d\n",
 			    nim->datatype);
+			nifti_image_free(nim);
+			free(out->v);
 			return -1;
 		}
 		out->v[i] = s * slope + inter;
@@ -367,18 +372,25 @@ check(int argc, char **argv)
 	if (read_volume(a.volume, &v) == -1 ||
 	    (rgb = read_png(a.png, &w, &h)) == NULL)
 		return 1;
-	if (h <= STATUS_HEIGHT)
+	if (h <= STATUS_HEIGHT) {
+		free(rgb);
+		free(v.v);
 		return 1;
+	}
 	h -= STATUS_HEIGHT;	/* the slice area */
 	place(&sl, &v, w, h);
 	for (t = 0; t < a.nticks; t++)
-		if (check_tick(&a, &v, &sl, rgb, w, h, a.ticks[t]) == 0) {
-			printf("OK: the snapshot shows tick %llu\n",
-			    (unsigned long long)a.ticks[t]);
-			return 0;
-		}
-	printf("FAIL: the snapshot matches none of the ticks\n");
-	return 1;
+		if (check_tick(&a, &v, &sl, rgb, w, h, a.ticks[t]) == 0)
+			break;
+	free(rgb);
+	free(v.v);
+	if (t == a.nticks) {
+		printf("FAIL: the snapshot matches none of the ticks\n");
+		return 1;
+	}
+	printf("OK: the snapshot shows tick %llu\n",
+	    (unsigned long long)a.ticks[t]);
+	return 0;
 }
 
 int

@@ -272,7 +272,7 @@ static void
 settle_options(void)
 {
 	opt.view.slice[opt.view.plane] = opt.slice;
-	if (have_volume && !opt.have_levels)
+	if (!opt.have_levels)	/* stats: the volume's or the synthetic's */
 		levels_preset((enum levels_preset)opt.view.preset, &stats,
 		    &opt.view.lv);
 	if (!opt.create || !have_volume)

@@ -56,6 +56,8 @@ render_free(struct render *r)
 	free(r->rowmap);
 	free(r->rowoff);
 	free(r->coloff);
+	free(r->urows);
+	free(r->ucols);
 	free(r->values);
 	free(r->grey);
 	free(r->labels);
@@ -98,6 +100,24 @@ grow(void **p, size_t n, size_t size)
 	return 0;
 }
 
+/*
+ * The columns (or rows) some pixel shows, once each: the map grows with
+ * the pixel, so they come in order.  Only those voxels are computed: a
+ * slice larger than the window, or zoomed into, costs what is seen.
+ */
+static uint32_t
+distinct(const int32_t *map, int n, uint32_t *out)
+{
+	int32_t prev = -1;
+	uint32_t k = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (map[i] >= 0 && map[i] != prev)
+			out[k++] = (uint32_t)(prev = map[i]);
+	return k;
+}
+
 /* The slice's place in the w x h area and the pixel-to-voxel maps. */
 static int
 update_geom(struct render *r, const struct view *v, const uint32_t shape[3],
@@ -111,9 +131,8 @@ update_geom(struct render *r, const struct view *v, const uint32_t shape[3],
 	    r->seen.pan[0] == v->pan[0] && r->seen.pan[1] == v->pan[1] &&
 	    memcmp(r->shape, shape, sizeof(r->shape)) == 0)
 		return 0;
-	if (r->seen.plane != v->plane || !r->geom_ok ||
-	    memcmp(r->shape, shape, sizeof(r->shape)) != 0)
-		r->values_ok = r->labels_ok = 0;
+	/* Other voxels are on the screen now. */
+	r->values_ok = r->labels_ok = 0;
 	r->geom_ok = 0;
 	plane_layout(&r->g, v->plane, shape, spacing);
 	plane_fit(&r->g, w, h, v->zoom, v->pan);
@@ -121,7 +140,9 @@ update_geom(struct render *r, const struct view *v, const uint32_t shape[3],
 	if (grow((void **)&r->colmap, (size_t)w, sizeof(*r->colmap)) == -1 ||
 	    grow((void **)&r->rowmap, (size_t)h, sizeof(*r->rowmap)) == -1 ||
 	    grow((void **)&r->rowoff, r->g.rows, sizeof(*r->rowoff)) == -1 ||
-	    grow((void **)&r->coloff, r->g.cols, sizeof(*r->coloff)) == -1)
+	    grow((void **)&r->coloff, r->g.cols, sizeof(*r->coloff)) == -1 ||
+	    grow((void **)&r->ucols, (size_t)w, sizeof(*r->ucols)) == -1 ||
+	    grow((void **)&r->urows, (size_t)h, sizeof(*r->urows)) == -1)
 		return -1;
 	if (voxels > r->cap) {
 		if (grow((void **)&r->values, voxels, sizeof(*r->values)) ==
@@ -134,6 +155,8 @@ update_geom(struct render *r, const struct view *v, const uint32_t shape[3],
 		r->colmap[i] = (int32_t)plane_col_at(&r->g, i);
 	for (i = 0; i < h; i++)
 		r->rowmap[i] = (int32_t)plane_row_at(&r->g, i);
+	r->nucols = distinct(r->colmap, w, r->ucols);
+	r->nurows = distinct(r->rowmap, h, r->urows);
 	memcpy(r->shape, shape, sizeof(r->shape));
 	r->seen.plane = v->plane;
 	r->seen.zoom = v->zoom;
@@ -183,15 +206,17 @@ offsets(struct render *r, uint32_t slice, const uint32_t dims[3],
 static void
 update_values(struct render *r, const struct volume *vol, uint32_t slice)
 {
-	uint32_t row, col, zyx[3];
+	uint32_t a, b, row, col, zyx[3];
 	int64_t base;
-	size_t i = 0;
+	size_t i;
 
 	if (r->values_ok && r->slice == slice && r->vol == vol)
 		return;
 	base = offsets(r, slice, r->shape, 1);
-	for (row = 0; row < r->g.rows; row++)
-		for (col = 0; col < r->g.cols; col++, i++) {
+	for (a = 0; a < r->nurows; a++)
+		for (row = r->urows[a], b = 0; b < r->nucols; b++) {
+			col = r->ucols[b];
+			i = (size_t)row * r->g.cols + col;
 			if (vol != NULL) {
 				r->values[i] = volume_at(vol, (size_t)(base +
 				    r->rowoff[row] + r->coloff[col]));
@@ -210,13 +235,17 @@ update_values(struct render *r, const struct volume *vol, uint32_t slice)
 static void
 update_grey(struct render *r, const struct view *v)
 {
-	size_t i, n = (size_t)r->g.rows * r->g.cols;
+	uint32_t a, b;
+	size_t i;
 
 	if (r->grey_ok && r->seen.lv.window == v->lv.window &&
 	    r->seen.lv.level == v->lv.level)
 		return;
-	for (i = 0; i < n; i++)
-		r->grey[i] = levels_grey(&v->lv, r->values[i]);
+	for (a = 0; a < r->nurows; a++)
+		for (b = 0; b < r->nucols; b++) {
+			i = (size_t)r->urows[a] * r->g.cols + r->ucols[b];
+			r->grey[i] = levels_grey(&v->lv, r->values[i]);
+		}
 	r->seen.lv = v->lv;
 	r->grey_ok = 1;
 }
@@ -224,22 +253,21 @@ update_grey(struct render *r, const struct view *v)
 static void
 update_labels(struct render *r, const struct model *m)
 {
-	uint32_t row, col;
-	int64_t base;
-	size_t i = 0;
+	uint32_t a, b, row, col;
+	int64_t base = 0;
+	int none = m->mask == NULL || m->pshape[0] == 0;
 
 	if (r->labels_ok && r->previews == m->previews)
 		return;
-	if (m->mask == NULL || m->pshape[0] == 0)
-		memset(r->labels, 0, (size_t)r->g.rows * r->g.cols);
-	else {
+	if (!none)
 		base = offsets(r, r->slice, m->pshape, m->scale > 0 ?
 		    m->scale : 1);
-		for (row = 0; row < r->g.rows; row++)
-			for (col = 0; col < r->g.cols; col++, i++)
-				r->labels[i] = m->mask[base + r->rowoff[row] +
-				    r->coloff[col]];
-	}
+	for (a = 0; a < r->nurows; a++)
+		for (row = r->urows[a], b = 0; b < r->nucols; b++) {
+			col = r->ucols[b];
+			r->labels[(size_t)row * r->g.cols + col] = none ? 0 :
+			    m->mask[base + r->rowoff[row] + r->coloff[col]];
+		}
 	r->previews = m->previews;
 	r->labels_ok = 1;
 }

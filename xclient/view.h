@@ -114,6 +114,8 @@ struct render {
 	uint32_t	 slice;
 	int32_t		*colmap, *rowmap;	/* pixel -> column, row; -1 */
 	int64_t		*rowoff, *coloff;	/* a slice's voxels in a grid */
+	uint32_t	*urows, *ucols;		/* rows, columns on the screen */
+	uint32_t	 nurows, nucols;
 	size_t		 cap;			/* voxels the slice buffers hold */
 	double		*values;		/* the slice's values */
 	uint8_t		*grey;			/* under the window and level */
