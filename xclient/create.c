@@ -27,18 +27,19 @@ done(int ok, const char *why)
 
 int
 create_start(struct create *c, struct lws_context *ctx, const char *host,
-    int port, const char *shape, double duration_s)
+    int port, const uint32_t shape[3], uint32_t scale, double duration_s)
 {
 	struct lws_client_connect_info i;
-	unsigned int z, y, x;
-	char extra;
+	char preview[48] = "";
 
 	memset(c, 0, sizeof(*c));
 	cr = c;
-	if (sscanf(shape, "%ux%ux%u%c", &z, &y, &x, &extra) != 3)
-		return -1;
+	if (scale > 0)
+		snprintf(preview, sizeof(preview), ",\"preview\":{\"scale\":%u}",
+		    scale);
 	snprintf(c->body, sizeof(c->body), "{\"shape\":[%u,%u,%u],"
-	    "\"duration_s\":%g}", z, y, x, duration_s);
+	    "\"duration_s\":%g%s}", shape[0], shape[1], shape[2], duration_s,
+	    preview);
 	memset(&i, 0, sizeof(i));
 	i.context = ctx;
 	i.address = host;

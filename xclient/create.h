@@ -4,6 +4,8 @@
 #ifndef MS_CREATE_H
 #define MS_CREATE_H
 
+#include <stdint.h>
+
 #include <libwebsockets.h>
 
 #include "id.h"
@@ -21,7 +23,8 @@ struct create {
 };
 
 int	create_start(struct create *c, struct lws_context *ctx,
-	    const char *host, int port, const char *shape, double duration_s);
+	    const char *host, int port, const uint32_t shape[3], uint32_t scale,
+	    double duration_s);
 int	create_callback(struct lws *wsi, enum lws_callback_reasons reason,
 	    void *user, void *in, size_t len);
 

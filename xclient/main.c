@@ -1,9 +1,9 @@
 /*
  * main.c: maskstream-view's start and its one event loop.  libwebsockets
  * waits on the network and, through an adopted descriptor, on the X
- * connection together; nothing spins and nothing sleeps.
+ * connection together; nothing spins and nothing sleeps.  With a volume
+ * the window opens only once the job's shape is known to match it.
  */
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,109 +25,15 @@ static struct model		 model;
 static struct net		 conn;
 static struct window		 win;
 static struct create		 creation;
+static struct volume		 vol;
+static struct levels_stats	 stats;
+static int			 have_volume;
+static int			 shape_checked;
 static struct lws_context	*ctx;
 static int			 have_window;
 static int			 creating;
 static lws_sorted_usec_list_t	 tick_sul;
 static volatile sig_atomic_t	 got_signal;
-
-static void __attribute__((noreturn))
-usage(void)
-{
-	fprintf(stderr,
-	    "usage: maskstream-view --url http://host:port --job ID "
-	    "--token=TOKEN [options]\n"
-	    "       maskstream-view --url http://host:port --create ZxYxX "
-	    "[--duration S] [options]\n"
-	    "       maskstream-view --socket PATH --job ID [options]\n"
-	    "options: --headless  --frames N  --exit-on-complete  "
-	    "--snapshot FILE.ppm\n"
-	    "         --z SLICE  --size WxH  --encoding deflate|base64\n");
-	exit(DAEMON_EXIT_USAGE);
-}
-
-static long
-number(const char *s, long min, long max)
-{
-	char *end;
-	long v = strtol(s, &end, 10);
-
-	if (*s == '\0' || *end != '\0' || v < min || v > max)
-		usage();
-	return v;
-}
-
-static void
-parse_options(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{ "url", required_argument, NULL, 'u' },
-		{ "socket", required_argument, NULL, 's' },
-		{ "job", required_argument, NULL, 'j' },
-		{ "token", required_argument, NULL, 't' },
-		{ "create", required_argument, NULL, 'c' },
-		{ "duration", required_argument, NULL, 'D' },
-		{ "headless", no_argument, NULL, 'H' },
-		{ "frames", required_argument, NULL, 'n' },
-		{ "exit-on-complete", no_argument, NULL, 'x' },
-		{ "snapshot", required_argument, NULL, 'S' },
-		{ "z", required_argument, NULL, 'z' },
-		{ "size", required_argument, NULL, 'g' },
-		{ "encoding", required_argument, NULL, 'e' },
-		{ NULL, 0, NULL, 0 }
-	};
-	int ch;
-
-	opt.zslice = -1;
-	opt.width = 640;
-	opt.height = 640 + RENDER_STATUS_HEIGHT;
-	opt.duration_s = 60;
-	/* Masks shrink about fifteenfold compressed; the server pays once. */
-	opt.encoding = "deflate";
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'u': opt.url = optarg; break;
-		case 's': opt.socket = optarg; break;
-		case 'j': opt.job = optarg; break;
-		case 't': opt.token = optarg; break;
-		case 'c': opt.create = optarg; break;
-		case 'D': opt.duration_s = (double)number(optarg, 0, 604800);
-			break;
-		case 'H': opt.headless = 1; break;
-		case 'n': opt.frames = number(optarg, 1, 1L << 30); break;
-		case 'x': opt.exit_on_complete = 1; break;
-		case 'S': opt.snapshot = optarg; break;
-		case 'z': opt.zslice = number(optarg, 0, 4095); break;
-		case 'e':
-			if (strcmp(optarg, "deflate") != 0 &&
-			    strcmp(optarg, "base64") != 0)
-				usage();
-			opt.encoding = optarg;
-			break;
-		case 'g':
-			if (sscanf(optarg, "%dx%d", &opt.width, &opt.height) != 2 ||
-			    opt.width < 64 || opt.height < 64 + RENDER_STATUS_HEIGHT ||
-			    opt.width > 8192 || opt.height > 8192)
-				usage();
-			break;
-		default: usage();
-		}
-	}
-	if (optind != argc || (opt.url == NULL) == (opt.socket == NULL))
-		usage();
-	if (opt.create != NULL ? opt.job != NULL || opt.socket != NULL :
-	    opt.job == NULL)
-		usage();
-	if (opt.job != NULL && !id_job_valid(opt.job, strlen(opt.job))) {
-		fprintf(stderr, "maskstream-view: --job: not a job id\n");
-		exit(DAEMON_EXIT_USAGE);
-	}
-	if (opt.snapshot != NULL && (opt.headless || opt.frames == 0)) {
-		fprintf(stderr, "maskstream-view: --snapshot needs a window "
-		    "and --frames\n");
-		exit(DAEMON_EXIT_USAGE);
-	}
-}
 
 static void
 redraw(int new_preview)
@@ -206,8 +112,8 @@ open_window(void)
 	lws_sock_file_fd_type fd;
 	const char *errstr;
 
-	if (window_open(&win, opt.width, opt.height, opt.zslice,
-	    &errstr) == -1) {
+	if (window_open(&win, opt.width, opt.height, &opt.view,
+	    have_volume ? &vol : NULL, &stats, &errstr) == -1) {
 		fprintf(stderr, "maskstream-view: %s\n", errstr);
 		exit(1);
 	}
@@ -243,10 +149,10 @@ start_creation(void)
 	int port;
 
 	if (net_parse_url(opt.url, host, sizeof(host), &port) == -1 ||
-	    create_start(&creation, ctx, host, port, opt.create,
+	    create_start(&creation, ctx, host, port, opt.cshape, opt.scale,
 	    opt.duration_s) == -1) {
-		fprintf(stderr, "maskstream-view: --url http://host:port and "
-		    "--create ZxYxX expected\n");
+		fprintf(stderr, "maskstream-view: --url: http://host:port "
+		    "expected\n");
 		exit(DAEMON_EXIT_USAGE);
 	}
 	creating = 1;
@@ -271,15 +177,17 @@ created(void)
 static int
 over(int *status)
 {
+	const char *errstr;
+
 	if (got_signal || (have_window && win.quit)) {
 		*status = 0;
 		return 1;
 	}
-	if (conn.frames_done) {
-		if (opt.snapshot != NULL && window_snapshot(&win,
-		    opt.snapshot) == -1) {
-			fprintf(stderr, "maskstream-view: cannot write "
-			    "\"%s\"\n", opt.snapshot);
+	if (conn.frames_done && (have_window || opt.snapshot == NULL)) {
+		if (opt.snapshot != NULL && window_snapshot(&win, &model,
+		    opt.snapshot, &errstr) == -1) {
+			fprintf(stderr, "maskstream-view: --snapshot \"%s\": "
+			    "%s\n", opt.snapshot, errstr);
 			*status = 1;
 		} else
 			*status = 0;
@@ -303,26 +211,111 @@ destroy_context(void)
 	lws_context_destroy(c);
 }
 
+/*
+ * The job's shape, once its status says it, must be the volume's; only
+ * then does the window open.  0, or -1 after saying why not.
+ */
+static int
+check_shape(void)
+{
+	shape_checked = 1;
+	if (have_volume && memcmp(model.vshape, vol.shape,
+	    sizeof(vol.shape)) != 0) {
+		fprintf(stderr, "maskstream-view: the volume \"%s\" is "
+		    "%ux%ux%u (ZxYxX) but job %s is %ux%ux%u: the mask "
+		    "would not fit the image\n", opt.volume, vol.shape[0],
+		    vol.shape[1], vol.shape[2], model.job_id, model.vshape[0],
+		    model.vshape[1], model.vshape[2]);
+		return -1;
+	}
+	if (!opt.headless && !have_window)
+		open_window();
+	return 0;
+}
+
+static void
+load_volume(void)
+{
+	const char *errstr;
+	int rc;
+
+	if (opt.volume == NULL) {
+		levels_synthetic(&stats);
+		return;
+	}
+	rc = opt.rshape[0] != 0 ? volume_load_raw(opt.volume, opt.rshape,
+	    opt.dtype, VOLUME_MAX_BYTES, &vol, &errstr) :
+	    volume_load_nifti(opt.volume, VOLUME_MAX_BYTES, &vol, &errstr);
+	if (rc == -1 || levels_stats(&vol, &stats) == -1) {
+		fprintf(stderr, "maskstream-view: --volume \"%s\": %s\n",
+		    opt.volume, rc == -1 ? errstr : "out of memory");
+		exit(1);
+	}
+	have_volume = 1;
+}
+
+/* The smallest preview scale whose preview fits the 4 MiB limit. */
+static uint32_t
+fit_scale(const uint32_t s[3])
+{
+	uint32_t k;
+
+	for (k = 1; k < 4096; k++)
+		if ((uint64_t)((s[0] + k - 1) / k) * ((s[1] + k - 1) / k) *
+		    ((s[2] + k - 1) / k) <= MSG_PAYLOAD_MAX)
+			break;
+	return k;
+}
+
+/* With a volume, the job to create is its shape, seen at its finest. */
+static void
+settle_options(void)
+{
+	opt.view.slice[opt.view.plane] = opt.slice;
+	if (!opt.have_levels)	/* stats: the volume's or the synthetic's */
+		levels_preset((enum levels_preset)opt.view.preset, &stats,
+		    &opt.view.lv);
+	if (!opt.create || !have_volume)
+		return;
+	if (opt.cshape[0] != 0 && memcmp(opt.cshape, vol.shape,
+	    sizeof(vol.shape)) != 0) {
+		fprintf(stderr, "maskstream-view: --create %ux%ux%u, but the "
+		    "volume \"%s\" is %ux%ux%u (ZxYxX)\n", opt.cshape[0],
+		    opt.cshape[1], opt.cshape[2], opt.volume, vol.shape[0],
+		    vol.shape[1], vol.shape[2]);
+		exit(DAEMON_EXIT_USAGE);
+	}
+	memcpy(opt.cshape, vol.shape, sizeof(opt.cshape));
+	if (opt.scale == 0)
+		opt.scale = fit_scale(vol.shape);
+}
+
 int
 main(int argc, char **argv)
 {
 	int status = 0;
 
-	parse_options(argc, argv);
+	options_parse(&opt, argc, argv);
+	load_volume();
+	settle_options();
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	srandom((unsigned int)now_mono_us());
 	make_context();
-	if (!opt.headless)
+	if (!opt.headless && !have_volume)
 		open_window();
-	if (opt.create != NULL)
+	if (opt.create)
 		start_creation();
 	else
 		start_stream();
 	while (lws_service(ctx, 0) >= 0) {
 		if (creating && creation.finished)
 			created();
+		if (!shape_checked && model.have_status && check_shape() == -1) {
+			status = 1;
+			break;
+		}
 		if (have_window)
 			window_dispatch(&win, &model);
 		if (!creating && over(&status))
@@ -334,5 +327,6 @@ main(int argc, char **argv)
 	model_free(&model);
 	if (have_window)
 		window_close(&win);
+	volume_free(&vol);
 	return status;
 }

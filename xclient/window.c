@@ -1,34 +1,20 @@
 /*
  * window.c: the viewer's window, plain Xlib.  The slice with its mask is
- * one XImage scaled to the window; below it a status line, drawn with
- * the server's "fixed" font: job, state, a progress bar, seq, messages
- * per second, latency and the connection's state.  X events go through
- * a table of handlers, as in cwm.
+ * one XImage filled by render.c; below it a status line, drawn with the
+ * server's "fixed" font: job, state, a progress bar, seq, messages per
+ * second, latency and the connection's state, then the plane, slice,
+ * window and level, zoom and mask.  Events are in xevents.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <X11/Xatom.h>
 #include <X11/Xutil.h>
-#include <X11/keysym.h>
 
 #include "window.h"
 
 #define BAR_WIDTH	120
-
-static void	on_expose(struct window *, const struct model *, XEvent *);
-static void	on_configure(struct window *, const struct model *, XEvent *);
-static void	on_key(struct window *, const struct model *, XEvent *);
-static void	on_message(struct window *, const struct model *, XEvent *);
-
-static void (*const handlers[LASTEvent])(struct window *,
-    const struct model *, XEvent *) = {
-	[Expose] = on_expose,
-	[ConfigureNotify] = on_configure,
-	[KeyPress] = on_key,
-	[ClientMessage] = on_message,
-};
+#define HELP_LINE	14
 
 static void
 free_image(struct window *w)
@@ -36,14 +22,11 @@ free_image(struct window *w)
 	if (w->img != NULL)
 		XDestroyImage(w->img);	/* frees its pixels too */
 	w->img = NULL;
-	free(w->bg);
-	w->bg = NULL;
-	w->bg_valid = 0;
 }
 
 /* (Re)creates the slice image for the current window size. */
-static int
-make_image(struct window *w)
+int
+window_make_image(struct window *w)
 {
 	uint32_t *pixels;
 
@@ -53,11 +36,8 @@ make_image(struct window *w)
 	if (w->ih < 1)
 		w->ih = 1;
 	pixels = calloc((size_t)w->iw * w->ih, sizeof(*pixels));
-	w->bg = malloc((size_t)w->iw * w->ih);
-	if (pixels == NULL || w->bg == NULL) {
-		free(pixels);
+	if (pixels == NULL)
 		return -1;
-	}
 	w->img = XCreateImage(w->dpy, w->visual, 24, ZPixmap, 0,
 	    (char *)pixels, (unsigned int)w->iw, (unsigned int)w->ih, 32, 0);
 	if (w->img == NULL) {
@@ -67,15 +47,42 @@ make_image(struct window *w)
 	return 0;
 }
 
-int
-window_open(struct window *w, int width, int height, long zslice,
-    const char **errstr)
+static Bool
+is_mapped(Display *dpy, XEvent *e, XPointer arg)
+{
+	(void)dpy;
+	return e->type == MapNotify && e->xmap.window == *(Window *)arg;
+}
+
+static int
+find_visual(struct window *w, int screen, const char **errstr)
 {
 	XVisualInfo vi;
+
+	if (!XMatchVisualInfo(w->dpy, screen, 24, TrueColor, &vi) ||
+	    vi.red_mask != 0xff0000 || vi.green_mask != 0xff00 ||
+	    vi.blue_mask != 0xff) {
+		*errstr = "the display has no 24-bit RGB TrueColor visual";
+		return -1;
+	}
+	w->visual = vi.visual;
+	return 0;
+}
+
+/* Opens and maps the window; returns once it is on the screen. */
+int
+window_open(struct window *w, int width, int height, const struct view *view,
+    const struct volume *vol, const struct levels_stats *stats,
+    const char **errstr)
+{
+	XEvent e;
 	int screen;
 
 	memset(w, 0, sizeof(*w));
-	w->zwant = zslice;
+	render_init(&w->rd);
+	w->view = *view;
+	w->vol = vol;
+	w->stats = stats;
 	w->width = width;
 	w->height = height;
 	if ((w->dpy = XOpenDisplay(NULL)) == NULL) {
@@ -83,32 +90,31 @@ window_open(struct window *w, int width, int height, long zslice,
 		return -1;
 	}
 	screen = DefaultScreen(w->dpy);
-	if (!XMatchVisualInfo(w->dpy, screen, 24, TrueColor, &vi) ||
-	    vi.red_mask != 0xff0000 || vi.green_mask != 0xff00 ||
-	    vi.blue_mask != 0xff) {
-		*errstr = "the display has no 24-bit RGB TrueColor visual";
+	if (find_visual(w, screen, errstr) == -1) {
 		XCloseDisplay(w->dpy);
+		w->dpy = NULL;
 		return -1;
 	}
-	w->visual = vi.visual;
 	w->win = XCreateSimpleWindow(w->dpy, RootWindow(w->dpy, screen), 0, 0,
 	    (unsigned int)width, (unsigned int)height, 0,
 	    BlackPixel(w->dpy, screen), BlackPixel(w->dpy, screen));
 	XStoreName(w->dpy, w->win, "maskstream-view");
 	XSelectInput(w->dpy, w->win, ExposureMask | KeyPressMask |
-	    StructureNotifyMask);
+	    StructureNotifyMask | ButtonPressMask | ButtonReleaseMask |
+	    Button1MotionMask | Button3MotionMask);
 	w->wm_delete = XInternAtom(w->dpy, "WM_DELETE_WINDOW", False);
 	XSetWMProtocols(w->dpy, w->win, &w->wm_delete, 1);
 	w->gc = XCreateGC(w->dpy, w->win, 0, NULL);
 	if ((w->font = XLoadQueryFont(w->dpy, "fixed")) != NULL)
 		XSetFont(w->dpy, w->gc, w->font->fid);
-	if (make_image(w) == -1) {
+	if (window_make_image(w) == -1) {
 		*errstr = "out of memory for the image";
 		window_close(w);
 		return -1;
 	}
 	XMapWindow(w->dpy, w->win);
-	XFlush(w->dpy);
+	/* A snapshot reads the window back: it must be on the screen. */
+	XPeekIfEvent(w->dpy, &e, is_mapped, (XPointer)&w->win);
 	return 0;
 }
 
@@ -118,6 +124,7 @@ window_close(struct window *w)
 	if (w->dpy == NULL)
 		return;
 	free_image(w);
+	render_free(&w->rd);
 	if (w->font != NULL)
 		XFreeFont(w->dpy, w->font);
 	XFreeGC(w->dpy, w->gc);
@@ -127,34 +134,69 @@ window_close(struct window *w)
 }
 
 static void
-draw_slice(struct window *w, const struct model *m)
-{
-	uint32_t z = render_zslice(m, w->zwant);
-
-	if (!w->bg_valid || w->bg_z != z ||
-	    memcmp(w->bg_vshape, m->vshape, sizeof(w->bg_vshape)) != 0) {
-		render_background_slice(m->vshape, z, w->bg, w->iw, w->ih);
-		w->bg_valid = 1;
-		w->bg_z = z;
-		memcpy(w->bg_vshape, m->vshape, sizeof(w->bg_vshape));
-	}
-	render_compose(m, z, w->bg, (uint32_t *)(void *)w->img->data, w->iw,
-	    w->ih);
-	XPutImage(w->dpy, w->win, w->gc, w->img, 0, 0, 0, 0,
-	    (unsigned int)w->iw, (unsigned int)w->ih);
-}
-
-static void
 text(struct window *w, int x, int y, const char *s)
 {
 	XDrawString(w->dpy, w->win, w->gc, x, y, s, (int)strlen(s));
+}
+
+/* The list of keys, over the slice. */
+static void
+draw_help(struct window *w)
+{
+	int n, y;
+
+	for (n = 0; keys_help[n] != NULL; n++)
+		;
+	XSetForeground(w->dpy, w->gc, 0x101820);
+	XFillRectangle(w->dpy, w->win, w->gc, 8, 8,
+	    (unsigned int)(w->iw > 16 ? w->iw - 16 : 1),
+	    (unsigned int)(n * HELP_LINE + 30));
+	XSetForeground(w->dpy, w->gc, 0xf0f0f0);
+	text(w, 16, 24, "maskstream-view keys");
+	for (y = 0; y < n; y++)
+		text(w, 16, 24 + (y + 1) * HELP_LINE + 4, keys_help[y]);
+}
+
+static void
+draw_slice(struct window *w, const struct model *m)
+{
+	if (render_frame(&w->rd, w->vol, m, &w->view,
+	    (uint32_t *)(void *)w->img->data, w->iw, w->ih) == -1) {
+		w->quit = 1;	/* out of memory */
+		return;
+	}
+	XPutImage(w->dpy, w->win, w->gc, w->img, 0, 0, 0, 0,
+	    (unsigned int)w->iw, (unsigned int)w->ih);
+	if (w->view.help)
+		draw_help(w);
+}
+
+/* The view's half of the status line. */
+static void
+view_status(const struct window *w, const struct model *m, char *buf,
+    size_t len)
+{
+	const struct view *v = &w->view;
+	char lv[64];
+
+	if (v->preset >= 0)
+		snprintf(lv, sizeof(lv), "%s", levels_preset_name(
+		    (enum levels_preset)v->preset));
+	else
+		snprintf(lv, sizeof(lv), "W %.4g L %.4g", v->lv.window,
+		    v->lv.level);
+	snprintf(buf, len, "%s %u/%u  %s  zoom %.2g  mask %s %d%%  "
+	    "?: keys  %s", plane_name(v->plane), w->rd.geom_ok ?
+	    plane_slice(&w->rd.g, v->slice[v->plane]) : 0,
+	    w->rd.geom_ok ? w->rd.g.depth : 0, lv, v->zoom, !v->mask_on ?
+	    "off" : v->outline ? "outline" : "on", v->opacity, m->note);
 }
 
 static void
 draw_status(struct window *w, const struct model *m)
 {
 	int y0 = w->ih, base = y0 + 14;
-	char left[128], right[256];
+	char left[128], right[512];
 	int filled = BAR_WIDTH * m->progress / 100;
 
 	XSetForeground(w->dpy, w->gc, 0x202830);
@@ -173,8 +215,7 @@ draw_status(struct window *w, const struct model *m)
 	    "%.1f ms  %s", m->progress, (long long)m->last_seq, m->rate,
 	    m->latency_ms, model_conn_name(m->conn));
 	text(w, 200 + BAR_WIDTH + 8, base, right);
-	snprintf(right, sizeof(right), "z %u/%u  %s",
-	    render_zslice(m, w->zwant), m->vshape[0], m->note);
+	view_status(w, m, right, sizeof(right));
 	text(w, 6, base + 15, right);
 }
 
@@ -194,95 +235,33 @@ window_draw(struct window *w, const struct model *m)
 	XFlush(w->dpy);
 }
 
-static void
-on_expose(struct window *w, const struct model *m, XEvent *e)
-{
-	if (e->xexpose.count == 0)
-		window_draw(w, m);
-}
-
-static void
-on_configure(struct window *w, const struct model *m, XEvent *e)
-{
-	if (e->xconfigure.width == w->width &&
-	    e->xconfigure.height == w->height)
-		return;
-	w->width = e->xconfigure.width;
-	w->height = e->xconfigure.height;
-	if (make_image(w) == -1)
-		w->quit = 1;
-	else
-		window_draw(w, m);
-}
-
-/* Up/Down move one slice, PgUp/PgDn a tenth of the volume. */
-static void
-on_key(struct window *w, const struct model *m, XEvent *e)
-{
-	KeySym k = XLookupKeysym(&e->xkey, 0);
-	long z = (long)render_zslice(m, w->zwant);
-	long step = m->vshape[0] >= 10 ? m->vshape[0] / 10 : 1;
-
-	switch (k) {
-	case XK_q:
-	case XK_Escape:
-		w->quit = 1;
-		return;
-	case XK_Up: z += 1; break;
-	case XK_Down: z -= 1; break;
-	case XK_Page_Up: z += step; break;
-	case XK_Page_Down: z -= step; break;
-	default: return;
-	}
-	w->zwant = z < 0 ? 0 : z;
-	window_draw(w, m);
-}
-
-static void
-on_message(struct window *w, const struct model *m, XEvent *e)
-{
-	(void)m;
-	if ((Atom)e->xclient.data.l[0] == w->wm_delete)
-		w->quit = 1;
-}
-
-/* Handles every event Xlib has read or can read without blocking. */
-void
-window_dispatch(struct window *w, const struct model *m)
-{
-	XEvent e;
-
-	while (!w->quit && XPending(w->dpy) > 0) {
-		XNextEvent(w->dpy, &e);
-		if (e.type < LASTEvent && handlers[e.type] != NULL)
-			handlers[e.type](w, m, &e);
-	}
-}
-
-/* Writes what the window shows of the slice, read back from X, as PPM. */
+/* Draws, then writes what the window shows, read back from X. */
 int
-window_snapshot(struct window *w, const char *path)
+window_snapshot(struct window *w, const struct model *m, const char *path,
+    const char **errstr)
 {
 	XImage *img;
-	FILE *f;
-	int x, y;
+	uint32_t *px;
+	int x, y, rc;
 
-	img = XGetImage(w->dpy, w->win, 0, 0, (unsigned int)w->iw,
-	    (unsigned int)w->ih, AllPlanes, ZPixmap);
-	if (img == NULL || (f = fopen(path, "w")) == NULL) {
+	window_draw(w, m);
+	XSync(w->dpy, False);
+	img = XGetImage(w->dpy, w->win, 0, 0, (unsigned int)w->width,
+	    (unsigned int)w->height, AllPlanes, ZPixmap);
+	px = malloc((size_t)w->width * w->height * sizeof(*px));
+	if (img == NULL || px == NULL) {
 		if (img != NULL)
 			XDestroyImage(img);
+		free(px);
+		*errstr = "cannot read the window back from X";
 		return -1;
 	}
-	fprintf(f, "P6\n%d %d\n255\n", w->iw, w->ih);
-	for (y = 0; y < w->ih; y++)
-		for (x = 0; x < w->iw; x++) {
-			unsigned long p = XGetPixel(img, x, y);
-
-			fputc((int)(p >> 16 & 0xff), f);
-			fputc((int)(p >> 8 & 0xff), f);
-			fputc((int)(p & 0xff), f);
-		}
+	for (y = 0; y < w->height; y++)
+		for (x = 0; x < w->width; x++)
+			px[(size_t)y * w->width + x] =
+			    (uint32_t)XGetPixel(img, x, y) & 0xffffff;
 	XDestroyImage(img);
-	return fclose(f) == 0 ? 0 : -1;
+	rc = snapshot_write(path, px, w->width, w->height, errstr);
+	free(px);
+	return rc;
 }

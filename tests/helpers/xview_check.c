@@ -1,9 +1,10 @@
 /*
- * xview_check.c: checks a maskstream-view --snapshot against the mask the
- * fake generator must have sent (recomputed with gen_mask()): red-dominant
- * pixels exactly where render_mask_at() says the preview marks the voxel,
- * gray elsewhere, each pixel as render_compose() makes it, and the red
- * over the very voxels the preview describes.  Exits 0 or 1.
+ * xview_check.c: checks a maskstream-view --snapshot (of the synthetic
+ * slice, axial) against the mask the fake generator must have sent
+ * (recomputed with gen_mask()): red-dominant pixels exactly where
+ * render_label_at() says the preview marks the voxel, gray elsewhere,
+ * each pixel as render_frame() makes it, and the red over the very
+ * voxels the preview describes.  Exits 0 or 1.
  */
 #include <errno.h>
 #include <math.h>
@@ -84,7 +85,8 @@ ppm_read(const char *path, struct image *img)
 	}
 	if (getc(f) != 'P' || getc(f) != '6' || ppm_token(f, &w) == -1 ||
 	    ppm_token(f, &h) == -1 || ppm_token(f, &max) == -1 ||
-	    w < 1 || h < 1 || w > 8192 || h > 8192 || max != 255) {
+	    w < 1 || h <= RENDER_STATUS_HEIGHT || w > 8192 || h > 8192 ||
+	    max != 255) {
 		fprintf(stderr, "xview_check: \"%s\": not a binary 8-bit PPM\n",
 		    path);
 		fclose(f);
@@ -99,6 +101,8 @@ ppm_read(const char *path, struct image *img)
 		return -1;
 	}
 	fclose(f);
+	/* The slice area: the window less its status line. */
+	img->h -= RENDER_STATUS_HEIGHT;
 	return 0;
 }
 
@@ -181,19 +185,29 @@ progress_of(const struct args *a, uint64_t tick)
 
 /*
  * The protocol's meaning of a preview, apart from render.c: preview voxel
- * i covers volume voxels i*scale .. (i+1)*scale-1 on each axis, and the
- * window shows volume voxel p*len/n at pixel p of n (the background's
- * mapping).  So the mask must sit on the voxels it describes.
+ * i covers volume voxels i*scale .. (i+1)*scale-1 on each axis.  The
+ * window shows an axial slice with square voxels, fitted and centred,
+ * y upward (maskstream-view(1)); a pixel shows the voxel under its
+ * centre.  So the mask must sit on the voxels it describes.
  */
 static int
 protocol_mask_at(const struct model *m, uint32_t z, int px, int py, int w,
     int h)
 {
-	uint64_t vy = (uint64_t)py * m->vshape[1] / (uint64_t)h;
-	uint64_t vx = (uint64_t)px * m->vshape[2] / (uint64_t)w;
-	uint64_t pz = z / m->scale, y = vy / m->scale, x = vx / m->scale;
+	double fx = w / (double)m->vshape[2], fy = h / (double)m->vshape[1];
+	double f = fx < fy ? fx : fy;
+	double x0 = w / 2.0 - m->vshape[2] / 2.0 * f;
+	double y0 = h / 2.0 - m->vshape[1] / 2.0 * f;
+	double col = floor((px + 0.5 - x0) / f), row = floor((py + 0.5 - y0) /
+	    f);
+	uint64_t vy, vx;
 
-	return m->mask[(pz * m->pshape[1] + y) * m->pshape[2] + x] != 0;
+	if (col < 0 || row < 0 || col >= m->vshape[2] || row >= m->vshape[1])
+		return 0;
+	vy = m->vshape[1] - 1 - (uint64_t)row;
+	vx = (uint64_t)col;
+	return m->mask[((uint64_t)(z / m->scale) * m->pshape[1] +
+	    vy / m->scale) * m->pshape[2] + vx / m->scale] != 0;
 }
 
 /* Mismatching pixels of img against the mask of one tick; 0: a match. */
@@ -205,7 +219,8 @@ check_tick(const struct args *a, const struct image *img, uint64_t tick)
 	uint64_t voxels;
 	uint32_t z;
 	uint32_t *want = NULL;
-	uint8_t *bg = NULL;
+	struct render rd;
+	struct view view;
 	long masked = 0, red = 0, gray = 0, bad_red = 0, bad_gray = 0;
 	long inexact = 0, set = 0, unregistered = 0;
 	size_t i;
@@ -223,7 +238,6 @@ check_tick(const struct args *a, const struct image *img, uint64_t tick)
 	gp.continuous = a->duration_s <= 0;
 	gp.labels = 1;
 	if ((m.mask = malloc(voxels)) == NULL ||
-	    (bg = malloc((size_t)img->w * img->h)) == NULL ||
 	    (want = malloc((size_t)img->w * img->h * sizeof(*want))) == NULL) {
 		fprintf(stderr, "xview_check: out of memory\n");
 		exit(1);
@@ -232,11 +246,17 @@ check_tick(const struct args *a, const struct image *img, uint64_t tick)
 	m.mask_len = voxels;
 	for (i = 0; i < voxels; i++)
 		set += m.mask[i] != 0;
-	z = render_zslice(&m, a->z);
+	m.previews = 1;
 
-	/* What the viewer's render_compose() must have put there, exactly. */
-	render_background_slice(m.vshape, z, bg, img->w, img->h);
-	render_compose(&m, z, bg, want, img->w, img->h);
+	/* What the viewer's render_frame() must have put there, exactly. */
+	render_init(&rd);
+	render_default_view(&view);
+	view.slice[PLANE_AXIAL] = a->z;
+	if (render_frame(&rd, NULL, &m, &view, want, img->w, img->h) == -1) {
+		fprintf(stderr, "xview_check: out of memory\n");
+		exit(1);
+	}
+	z = plane_slice(&rd.g, a->z);
 
 	for (py = 0; py < img->h; py++)
 		for (px = 0; px < img->w; px++) {
@@ -247,7 +267,7 @@ check_tick(const struct args *a, const struct image *img, uint64_t tick)
 			int is_red = p[0] > p[1];
 			int is_gray = p[0] == p[1] && p[1] == p[2];
 
-			if (render_mask_at(&m, z, px, py, img->w, img->h)) {
+			if (render_label_at(&rd, px, py) != 0) {
 				masked++;
 				if (is_red)
 					red++;
@@ -268,13 +288,13 @@ check_tick(const struct args *a, const struct image *img, uint64_t tick)
 	printf("tick %llu progress %d: preview %ux%ux%u voxels set %ld; "
 	    "slice z %u; pixels %ld masked %ld red %ld gray %ld; "
 	    "masked-not-red %ld unmasked-not-gray %ld; "
-	    "differing from render_compose %ld; "
+	    "differing from render_frame %ld; "
 	    "off the voxel under them %ld\n",
 	    (unsigned long long)tick, progress, m.pshape[0], m.pshape[1],
 	    m.pshape[2], set, z, (long)img->w * img->h, masked, red, gray,
 	    bad_red, bad_gray, inexact, unregistered);
+	render_free(&rd);
 	free(want);
-	free(bg);
 	free(m.mask);
 	return bad_red + bad_gray + inexact + unregistered;
 }

@@ -10,6 +10,7 @@ xv_builddir=$(cd "${MASKSTREAM_BUILDDIR:-$PWD}" && pwd)
 export MASKSTREAM_BUILDDIR="$xv_builddir"
 XV_VIEW=$xv_builddir/xclient/maskstream-view
 XV_CHECK=$xv_builddir/tests/helpers/xview_check
+XV_VOLUME=$xv_builddir/tests/helpers/xview_volume
 XV_STACK=$xv_srcdir/deploy/local-stack
 
 xv_name=$(basename "$0" .test)
