@@ -61,10 +61,22 @@ count_rate(struct model *m, int64_t now_us)
 	m->rate_count++;
 }
 
+/* How many voxels of each label a preview holds. */
+static void
+count_labels(const uint8_t *v, size_t n, uint64_t counts[256])
+{
+	size_t i;
+
+	memset(counts, 0, 256 * sizeof(counts[0]));
+	for (i = 0; i < n; i++)
+		counts[v[i]]++;
+}
+
 /* Keeps the preview: the model takes the decoded payload. */
 static void
 take_preview(struct model *m, struct msg *msg)
 {
+	count_labels(msg->payload, msg->payload_len, m->label_voxels);
 	free(m->mask);
 	m->mask = msg->payload;
 	m->mask_len = msg->payload_len;
@@ -73,6 +85,20 @@ take_preview(struct model *m, struct msg *msg)
 	m->scale = msg->scale;
 	m->preview_seq = msg->seq;
 	m->previews++;
+}
+
+/* " voxels 0:N 1:N ...": each label the preview holds, and how much. */
+static void
+print_label_counts(FILE *out, const struct msg *msg)
+{
+	uint64_t counts[256];
+	int l;
+
+	count_labels(msg->payload, msg->payload_len, counts);
+	fputs(" voxels", out);
+	for (l = 0; l < 256; l++)
+		if (counts[l] > 0)
+			fprintf(out, " %d:%llu", l, (unsigned long long)counts[l]);
 }
 
 static void
@@ -85,6 +111,10 @@ print_line(FILE *out, const struct msg *msg, double latency)
 		    msg->shape[2]);
 	if (msg->type == MSG_PREVIEW && msg->skipped > 0)
 		fprintf(out, " skipped %lld", (long long)msg->skipped);
+	if (msg->type == MSG_PREVIEW)
+		print_label_counts(out, msg);
+	if (msg->type == MSG_STATUS && msg->labels > 1)
+		fprintf(out, " labels %d", msg->labels);
 	if (msg->type == MSG_STATUS)
 		fprintf(out, " resumed %d", msg->resumed);
 	if (msg->type == MSG_PROGRESS || msg->type == MSG_STATUS)
@@ -124,6 +154,7 @@ apply(struct model *m, struct msg *msg)
 		m->state = msg->state;
 		m->progress = msg->progress;
 		memcpy(m->vshape, msg->shape, sizeof(m->vshape));
+		m->labels = msg->labels > 1 ? msg->labels : 1;
 		snprintf(m->epoch, sizeof(m->epoch), "%s", msg->epoch);
 		/* A fresh snapshot (maybe of a restarted streamer) restarts
 		 * the numbering; a resumed one continues ours. */
@@ -188,4 +219,28 @@ model_apply(struct model *m, const char *text, size_t len, int64_t now_us,
 	type = (int)msg.type;
 	msg_clear(&msg);
 	return type;
+}
+
+void
+model_labels_present(const struct model *m, char *buf, size_t len)
+{
+	size_t off = 0;
+	int l, shown = 0, more = 0;
+
+	buf[0] = '\0';
+	for (l = 1; l < 256; l++) {
+		if (m->label_voxels[l] == 0)
+			continue;
+		if (shown == 8) {
+			more++;
+			continue;
+		}
+		off += (size_t)snprintf(buf + off, len - off, "%s%d",
+		    shown == 0 ? "labels " : " ", l);
+		shown++;
+		if (off >= len)
+			return;
+	}
+	if (more > 0 && off < len)
+		snprintf(buf + off, len - off, " +%d", more);
 }

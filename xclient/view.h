@@ -38,6 +38,8 @@ struct model {
 	uint32_t	 scale;
 	uint8_t		*mask;		/* pshape voxels */
 	size_t		 mask_len;
+	int		 labels;	/* the job's, from status (1 unsaid) */
+	uint64_t	 label_voxels[256];	/* of the latest preview */
 	int64_t		 preview_seq;
 	uint64_t	 previews;
 	uint64_t	 messages;
@@ -137,6 +139,8 @@ int	model_apply(struct model *m, const char *text, size_t len,
 void	model_note(struct model *m, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 const char *model_conn_name(enum conn_state c);
+/* "labels 1 2 5" for those the latest preview holds; "" for none. */
+void	model_labels_present(const struct model *m, char *buf, size_t len);
 
 /* plane.c */
 const char *plane_name(enum plane p);

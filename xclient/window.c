@@ -177,7 +177,7 @@ view_status(const struct window *w, const struct model *m, char *buf,
     size_t len)
 {
 	const struct view *v = &w->view;
-	char lv[64];
+	char lv[64], labels[96];
 
 	if (v->preset >= 0)
 		snprintf(lv, sizeof(lv), "%s", levels_preset_name(
@@ -185,11 +185,13 @@ view_status(const struct window *w, const struct model *m, char *buf,
 	else
 		snprintf(lv, sizeof(lv), "W %.4g L %.4g", v->lv.window,
 		    v->lv.level);
-	snprintf(buf, len, "%s %u/%u  %s  zoom %.2g  mask %s %d%%  "
+	model_labels_present(m, labels, sizeof(labels));
+	snprintf(buf, len, "%s %u/%u  %s  zoom %.2g  mask %s %d%%  %s  "
 	    "?: keys  %s", plane_name(v->plane), w->rd.geom_ok ?
 	    plane_slice(&w->rd.g, v->slice[v->plane]) : 0,
 	    w->rd.geom_ok ? w->rd.g.depth : 0, lv, v->zoom, !v->mask_on ?
-	    "off" : v->outline ? "outline" : "on", v->opacity, m->note);
+	    "off" : v->outline ? "outline" : "on", v->opacity, labels,
+	    m->note);
 }
 
 static void

@@ -150,6 +150,9 @@ xv_create_job() {
 	    sed -n 's/.*"id":"\([0-9a-f]\{32\}\)".*/\1/p')
 	XV_JOB_TOKEN=$(printf '%s' "$reply" |
 	    sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+	# An external job's, or "".
+	XV_JOB_PTOKEN=$(printf '%s' "$reply" |
+	    sed -n 's/.*"producer_token":"\([^"]*\)".*/\1/p')
 	[ -n "$XV_JOB_ID" ] && [ -n "$XV_JOB_TOKEN" ] ||
 	    xv_fail "POST /api/jobs: no id or token in $reply"
 }

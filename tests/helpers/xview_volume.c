@@ -4,7 +4,9 @@
  * maskstream-view --volume snapshot, pixel by pixel, with what it must
  * show: the volume read here with the NIfTI library itself, sliced and
  * placed as maskstream-view(1) says, under the window and level, with
- * the fake generator's mask (gen_mask()) blended in red.  Exits 0 or 1.
+ * the fake generator's mask (gen_mask()) blended in red, or, with TICKS
+ * "file:PATH", the preview of PATH (raw voxels of the preview shape) in
+ * each label's colour as maskstream-view(1) lists them.  Exits 0 or 1.
  */
 #include <errno.h>
 #include <math.h>
@@ -31,6 +33,13 @@ struct args {
 	uint32_t	 scale;
 	uint64_t	 ticks[MAX_TICKS];
 	int		 nticks;
+	const char	*maskfile;	/* "file:PATH": the preview instead */
+};
+
+/* The label colours maskstream-view(1) lists, 1 (red) to 8, for checks. */
+static const uint32_t label_colours[] = {
+	0xff0000, 0x00d000, 0x0060ff, 0xffdc00, 0x00dcdc, 0xe600e6,
+	0xff8200, 0x8c3cff
 };
 
 /* The volume as the checker reads it, independently of the viewer. */
@@ -53,7 +62,7 @@ usage(void)
 {
 	fprintf(stderr, "usage: xview_volume write DIR\n"
 	    "       xview_volume check SNAP.png VOLUME PLANE SLICE WINDOW "
-	    "LEVEL OPACITY SEED SCALE TICKS\n");
+	    "LEVEL OPACITY SEED SCALE TICKS|file:PREVIEW\n");
 	exit(1);
 }
 
@@ -235,14 +244,23 @@ grey(const struct args *a, double v)
 }
 
 static uint32_t
-expect(const struct args *a, unsigned g, int masked)
+blend(unsigned g, uint32_t c, uint32_t o)
 {
-	uint32_t o = (uint32_t)a->opacity;
+	return (g * (100 - o) + c * o) / 100;
+}
 
-	if (!masked)
+/* The pixel of grey g under label (0: none) at the opacity asked for. */
+static uint32_t
+expect(const struct args *a, unsigned g, unsigned label)
+{
+	uint32_t o = (uint32_t)a->opacity, c;
+
+	if (label == 0)
 		return g * 0x010101u;
-	return (g * (100 - o) + 255 * o) / 100 << 16 |
-	    (g * (100 - o)) / 100 << 8 | (g * (100 - o)) / 100;
+	c = label_colours[(label - 1) % (sizeof(label_colours) /
+	    sizeof(label_colours[0]))];
+	return blend(g, c >> 16, o) << 16 | blend(g, c >> 8 & 0xff, o) << 8 |
+	    blend(g, c & 0xff, o);
 }
 
 static uint8_t *
@@ -271,6 +289,25 @@ read_png(const char *path, int *w, int *h)
 	return px;
 }
 
+/* A preview of shape ps from a file of its raw voxels. */
+static uint8_t *
+mask_file(const char *path, const uint32_t ps[3])
+{
+	size_t n = (size_t)ps[0] * ps[1] * ps[2];
+	uint8_t *m;
+	FILE *f;
+
+	if ((m = malloc(n + 1)) == NULL || (f = fopen(path, "rb")) == NULL)
+		exit(1);
+	if (fread(m, 1, n + 1, f) != n) {
+		fprintf(stderr, "xview_volume: \"%s\" is not %zu voxels\n",
+		    path, n);
+		exit(1);
+	}
+	fclose(f);
+	return m;
+}
+
 /* The preview of one tick, as the fake producer of a job without end. */
 static uint8_t *
 mask_of(const struct args *a, const struct vol *v, uint64_t tick,
@@ -282,6 +319,8 @@ mask_of(const struct args *a, const struct vol *v, uint64_t tick,
 
 	for (i = 0; i < 3; i++)
 		ps[i] = (uint32_t)((v->n[2 - i] + a->scale - 1) / a->scale);
+	if (a->maskfile != NULL)
+		return mask_file(a->maskfile, ps);
 	memset(&gp, 0, sizeof(gp));
 	gp.seed = a->seed;
 	memcpy(gp.shape, ps, sizeof(gp.shape));
@@ -301,7 +340,8 @@ check_tick(const struct args *a, const struct vol *v, struct slice *sl,
 	uint8_t *m = mask_of(a, v, tick, ps);
 	long shown = 0, masked = 0, bad = 0;
 	int64_t q[3];
-	int px, py, on;
+	int px, py;
+	unsigned on;
 
 	for (py = 0; py < h; py++)
 		for (px = 0; px < w; px++) {
@@ -313,8 +353,8 @@ check_tick(const struct args *a, const struct vol *v, struct slice *sl,
 				shown++;
 				on = m[((size_t)(q[2] / a->scale) * ps[1] +
 				    (size_t)(q[1] / a->scale)) * ps[2] +
-				    (size_t)(q[0] / a->scale)] != 0;
-				masked += on;
+				    (size_t)(q[0] / a->scale)];
+				masked += on != 0;
 				want = expect(a, grey(a, v->v[(q[2] * v->n[1] +
 				    q[1]) * v->n[0] + q[0]]), on);
 			}
@@ -346,7 +386,12 @@ parse(int argc, char **argv, struct args *a)
 	a->opacity = atoi(argv[8]);
 	a->seed = strtoull(argv[9], NULL, 10);
 	a->scale = (uint32_t)strtoul(argv[10], NULL, 10);
-	for (t = strtok_r(argv[11], ",", &save); t != NULL &&
+	if (strncmp(argv[11], "file:", 5) == 0) {
+		a->maskfile = argv[11] + 5;
+		a->nticks = 1;
+	}
+	for (t = strtok_r(argv[11], ",", &save); a->maskfile == NULL &&
+	    t != NULL &&
 	    a->nticks < MAX_TICKS; t = strtok_r(NULL, ",", &save))
 		a->ticks[a->nticks++] = strtoull(t, NULL, 10);
 	if (a->scale < 1 || !(a->window > 0) || a->nticks == 0 ||
