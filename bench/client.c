@@ -251,6 +251,8 @@ on_frame(void *arg, const struct wsf_frame *f)
 		if (!f->text)
 			return 0;
 		r = wsconn_preview(f->prefix, &ts, enc, sizeof(enc));
+		if (r == 1 && x->l->plan->stamp)
+			r = wsconn_stamp(f->prefix, &ts);
 		if (r == 1)
 			preview(x->l, x->c, ts, enc, f->len);
 		else if (r == -1)

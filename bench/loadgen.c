@@ -40,6 +40,7 @@ struct options {
 	double		 settle_s;
 	double		 grace_s;
 	double		 hz;
+	int		 stamp;
 	int		 json;
 	int		 nwatch;
 	struct watch_group watch[LG_WATCH_MAX];
@@ -66,7 +67,7 @@ usage(const char *why)
 	    "[--settle s]\n"
 	    "               [--grace s] [--hz f]"
 	    " [--inflight n] [--watch name:pid[,pid...]]\n"
-	    "               [--json]\n");
+	    "               [--stamp] [--json]\n");
 	exit(2);
 }
 
@@ -120,6 +121,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "settle", required_argument, NULL, 's' },
 		{ "hz", required_argument, NULL, 'z' },
 		{ "watch", required_argument, NULL, 'W' },
+		{ "stamp", no_argument, NULL, 'S' },
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -161,6 +163,7 @@ parse_options(int argc, char **argv, struct options *o)
 			    &errstr) == -1)
 				usage(errstr);
 			break;
+		case 'S': o->stamp = 1; break;
 		case 'j': o->json = 1; break;
 		default: usage(NULL);
 		}
@@ -417,56 +420,6 @@ collect(struct options *o, struct child *kids, long nkids, struct window *w)
 	}
 }
 
-static struct json_object *
-jreal(double v, int decimals)
-{
-	char s[64];
-
-	if (!isfinite(v))
-		return NULL;
-	snprintf(s, sizeof(s), "%.*f", decimals, v);
-	return json_object_new_double_s(v, s);
-}
-
-static struct json_object *
-jms(int64_t us)
-{
-	return us < 0 ? NULL : jreal((double)us / 1000.0, 3);
-}
-
-static struct json_object *
-jcounts(const struct lg_count *t)
-{
-	struct json_object *o = json_object_new_object();
-	char key[16];
-	int i;
-
-	for (i = 0; i < LG_STATUS_MAX; i++) {
-		if (t[i].n == 0)
-			continue;
-		if (t[i].key == -1)
-			snprintf(key, sizeof(key), "other");
-		else
-			snprintf(key, sizeof(key), "%d", t[i].key);
-		json_object_object_add(o, key,
-		    json_object_new_int64((int64_t)t[i].n));
-	}
-	return o;
-}
-
-static struct json_object *
-jquantiles(const struct hist *h, int p999)
-{
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "p50", jms(hist_quantile(h, 0.50)));
-	json_object_object_add(o, "p99", jms(hist_quantile(h, 0.99)));
-	if (p999)
-		json_object_object_add(o, "p999", jms(hist_quantile(h, 0.999)));
-	json_object_object_add(o, "max", jms(h->n ? h->max : -1));
-	return o;
-}
-
 static void
 add_int(struct json_object *o, const char *k, int64_t v)
 {
@@ -491,7 +444,7 @@ jwatch(const struct options *o, const struct lg_stats *st, double *rss_sub,
 		add_int(g, "rss_kb_t0", wg->rss_kb[1]);
 		add_int(g, "rss_kb_t1", wg->rss_kb[2]);
 		json_object_object_add(g, "cpu_s",
-		    jreal(wg->cpu_s[2] - wg->cpu_s[1], 2));
+		    jsonnum_real(wg->cpu_s[2] - wg->cpu_s[1], 2));
 		json_object_object_add(all, wg->name, g);
 		before += wg->rss_kb[0];
 		after += wg->rss_kb[2];
@@ -542,29 +495,33 @@ report(const struct options *o, const struct lg_stats *st,
 	add_int(j, "conns_open", (int64_t)st->open_at_end);
 	add_int(j, "conns_failed", (int64_t)st->failed);
 	add_int(j, "conns_lost", (int64_t)st->lost);
-	json_object_object_add(j, "refused", jcounts(st->refused));
-	json_object_object_add(j, "closes", jcounts(st->closes));
+	json_object_object_add(j, "refused", jsonnum_counts(st->refused));
+	json_object_object_add(j, "closes", jsonnum_counts(st->closes));
 	add_int(j, "previews", (int64_t)st->previews);
 	add_int(j, "expected", (int64_t)expected);
 	json_object_object_add(j, "delivery", expected > 0 ?
-	    jreal((double)st->previews / expected, 5) : NULL);
+	    jsonnum_real((double)st->previews / expected, 5) : NULL);
 	add_int(j, "bytes", (int64_t)st->bytes);
 	add_int(j, "preview_bytes", (int64_t)st->preview_bytes);
 	json_object_object_add(j, "mb_per_s",
-	    jreal((double)st->preview_bytes / d / 1e6, 2));
-	json_object_object_add(j, "latency_ms", jquantiles(&st->latency, 1));
+	    jsonnum_real((double)st->preview_bytes / d / 1e6, 2));
+	json_object_object_add(j, "latency_ms", jsonnum_quantiles(&st->latency, 1));
 	json_object_object_add(j, "interval_jitter_ms",
-	    jquantiles(&st->jitter, 0));
+	    jsonnum_quantiles(&st->jitter, 0));
 	add_int(j, "per_second_min", (int64_t)worst_second(st));
 	json_object_object_add(j, "per_second", per_second(st));
 	json_object_object_add(j, "per_second_expected",
-	    jreal((double)st->counted * o->hz, 1));
+	    jsonnum_real((double)st->counted * o->hz, 1));
 	add_int(j, "duration_s", o->duration_s);
 	json_object_object_add(j, "warmup_s",
-	    jreal((double)(w->t0_us - w->start_us) / 1e6, 1));
+	    jsonnum_real((double)(w->t0_us - w->start_us) / 1e6, 1));
 	json_object_object_add(j, "ramp_done",
 	    json_object_new_boolean(w->ramp_done));
-	json_object_object_add(j, "hz", jreal(o->hz, 2));
+	json_object_object_add(j, "hz", jsonnum_real(o->hz, 2));
+	/* What latency_ms is measured from: the message's ts_us, or the
+	 * start of the PUT that published it (pubload's stamp). */
+	json_object_object_add(j, "latency_from",
+	    json_object_new_string(o->stamp ? "put_start" : "ts_us"));
 	json_object_object_add(j, "encoding", st->encoding[0] ?
 	    json_object_new_string(st->encoding) : NULL);
 	add_int(j, "encoding_other", (int64_t)st->encoding_other);
@@ -572,10 +529,10 @@ report(const struct options *o, const struct lg_stats *st,
 	add_int(j, "late", (int64_t)st->late);
 	add_int(j, "procs", o->procs);
 	add_int(j, "sources", o->sources);
-	json_object_object_add(j, "loadgen_cpu_s", jreal(cpu_s, 2));
+	json_object_object_add(j, "loadgen_cpu_s", jsonnum_real(cpu_s, 2));
 	json_object_object_add(j, "watch", jwatch(o, st, &rss_sub, &cpu_msg));
-	json_object_object_add(j, "server_rss_kb_per_sub", jreal(rss_sub, 2));
-	json_object_object_add(j, "server_cpu_us_per_msg", jreal(cpu_msg, 2));
+	json_object_object_add(j, "server_rss_kb_per_sub", jsonnum_real(rss_sub, 2));
+	json_object_object_add(j, "server_cpu_us_per_msg", jsonnum_real(cpu_msg, 2));
 	return j;
 }
 
@@ -611,6 +568,7 @@ main(int argc, char **argv)
 	plan.sources = (int)o.sources;
 	plan.inflight = (int)o.inflight;
 	plan.hz = o.hz;
+	plan.stamp = o.stamp;
 	for (i = 0; i < o.nwatch; i++)
 		watch_sample(&o.watch[i], 0);
 	memset(&win, 0, sizeof(win));

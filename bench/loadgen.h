@@ -83,6 +83,7 @@ size_t		 wsconn_request(char *, size_t, const char *, int,
 int		 wsconn_response(const char *, size_t, size_t *, int *,
 		    const char **);
 int		 wsconn_preview(const char *, int64_t *, char *, size_t);
+int		 wsconn_stamp(const char *, int64_t *);
 
 /* stats.c: one process's results, sent to the parent and merged. */
 struct lg_count {
@@ -115,6 +116,13 @@ int		 stats_write(int, const struct lg_stats *);
 int		 stats_read(const char *, size_t, struct lg_stats *,
 		    const char **);
 
+/* jsonnum.c: numbers in JSON reports (json-c objects, NULL for null). */
+struct json_object;
+struct json_object *jsonnum_real(double, int);
+struct json_object *jsonnum_ms(int64_t);
+struct json_object *jsonnum_counts(const struct lg_count *);
+struct json_object *jsonnum_quantiles(const struct hist *, int);
+
 /* client.c: one process's connections on one epoll loop. */
 struct lg_plan {
 	const char	*host;
@@ -126,6 +134,7 @@ struct lg_plan {
 	int		 sources;
 	int		 inflight;	/* handshakes under way at most */
 	double		 hz;
+	int		 stamp;		/* latency from pubload's stamp */
 	int		 report_fd;	/* "ready", then the report */
 	int		 ctl_fd;	/* the parent's "t0 t1 end" */
 };

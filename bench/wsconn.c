@@ -3,6 +3,8 @@
  * (RFC 6455 section 4.1) and the few fields of a stream message the
  * load generator reads (docs/protocol.md): its type, ts_us and, for a
  * preview, the encoding.  They sit near the start of every message.
+ * With --stamp a preview's time is instead the one bench/pubload wrote
+ * into its first voxels.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -11,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "b64.h"
 #include "loadgen.h"
 
 #define RESPONSE_MAX	4096
@@ -132,5 +135,35 @@ wsconn_preview(const char *prefix, int64_t *ts_us, char *enc, size_t enclen)
 			enc[n] = '\0';
 		}
 	}
+	return 1;
+}
+
+/*
+ * The stamp bench/pubload wrote into a published preview: its first 8
+ * voxels, the wall-clock microseconds (little-endian) when the PUT that
+ * carried it began.  It is in the first 12 characters of a base64
+ * payload, which the message's prefix holds.  1 and *ts_us set, or -1.
+ */
+int
+wsconn_stamp(const char *prefix, int64_t *ts_us)
+{
+	const char *p;
+	uint8_t b[9];
+	uint64_t v = 0;
+	size_t n;
+	int i;
+	const char *errstr;
+
+	if ((p = strstr(prefix, "\"payload\":\"")) == NULL)
+		return -1;
+	p += 11;
+	if (strlen(p) < 12 ||
+	    b64_decode(b, sizeof(b), p, 12, &n, &errstr) == -1 || n != 9)
+		return -1;
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | b[i];
+	if (v > INT64_MAX)
+		return -1;
+	*ts_us = (int64_t)v;
 	return 1;
 }

@@ -1,7 +1,8 @@
 /*
  * http.c: the requests of maskstream-publish with libcurl's easy
  * interface.  The token goes in an Authorization header, never in the
- * URL; the answer is read into memory up to HTTP_ANSWER_MAX.
+ * URL; the answer is read into memory up to HTTP_ANSWER_MAX.  One handle
+ * serves every request, so they share a connection.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,11 @@ http_init(struct http *h, const char *base, const char *token,
 		snprintf(h->error, sizeof(h->error), "libcurl did not start");
 		return -1;
 	}
+	if ((h->curl = curl_easy_init()) == NULL) {
+		snprintf(h->error, sizeof(h->error), "libcurl did not start");
+		curl_global_cleanup();
+		return -1;
+	}
 	return 0;
 }
 
@@ -31,6 +37,8 @@ http_free(struct http *h)
 {
 	free(h->body);
 	h->body = NULL;
+	curl_easy_cleanup(h->curl);
+	h->curl = NULL;
 	curl_global_cleanup();
 }
 
@@ -103,7 +111,7 @@ http_request(struct http *h, const char *method, const char *path,
 	char url[1024], ctype[128], cenc[128];
 	struct curl_slist *hdr;
 	CURLcode rc = CURLE_OUT_OF_MEMORY;
-	CURL *c;
+	CURL *c = h->curl;
 
 	free(h->body);
 	h->body = NULL;
@@ -116,12 +124,13 @@ http_request(struct http *h, const char *method, const char *path,
 	    encoding : "");
 	hdr = headers(h, type != NULL ? ctype : NULL, encoding != NULL ?
 	    cenc : NULL);
-	if (hdr != NULL && (c = curl_easy_init()) != NULL) {
+	if (hdr != NULL) {
+		/* Options go; the connection stays for the next request. */
+		curl_easy_reset(c);
 		if (set_request(c, h, method, url, body, len, hdr) == 0)
 			rc = curl_easy_perform(c);
 		if (rc == CURLE_OK)
 			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &h->status);
-		curl_easy_cleanup(c);
 	}
 	curl_slist_free_all(hdr);
 	if (rc != CURLE_OK) {

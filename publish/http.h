@@ -1,7 +1,8 @@
 /*
  * http.h: maskstream-publish's requests to the REST API, through
- * libcurl: one request at a time, with the producer token, a timeout,
- * and the answer's status and body kept for the caller.
+ * libcurl: one request at a time, on one kept-alive connection, with the
+ * producer token, a timeout, and the answer's status and body kept for
+ * the caller.  bench/pubload uses it too.
  */
 #ifndef MS_HTTP_H
 #define MS_HTTP_H
@@ -11,6 +12,8 @@
 #define HTTP_ANSWER_MAX	(1u << 20)	/* JSON answers are small */
 
 struct http {
+	void		*curl;		/* libcurl's handle, kept between
+					 * requests for its connection */
 	const char	*base;		/* "http://host:port", no '/' after */
 	const char	*token;
 	long		 timeout_s;

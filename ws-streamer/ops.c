@@ -537,6 +537,9 @@ op_stats(struct registry *reg, struct json_object *req,
 	/* Previews encoded, by encoding: none for one nobody asked for. */
 	add_count(s, "encodes_base64", st->encodes[MSG_ENC_BASE64]);
 	add_count(s, "encodes_deflate", st->encodes[MSG_ENC_DEFLATE]);
+	/* Producers' previews taken, by how their voxels came. */
+	add_count(s, "decodes_base64", st->decodes[MSG_ENC_BASE64]);
+	add_count(s, "decodes_deflate", st->decodes[MSG_ENC_DEFLATE]);
 	return ctlproto_ok(CTLPROTO_STATS, s);
 }
 

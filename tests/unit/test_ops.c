@@ -1183,6 +1183,7 @@ test_producer_token(void)
 static void
 test_put_preview(void)
 {
+	struct json_object *reply, *s;
 	char ptoken[ID_TOKEN_LEN + 1], *p, z[256];
 	uint8_t raw[8] = { 0, 1, 2, 3, 0, 0, 3, 2 }, zs[64];
 	const char *errstr;
@@ -1220,6 +1221,15 @@ test_put_preview(void)
 	    "invalid_preview", "takes 8 bytes");
 	/* The failed ones left the latest preview as it was. */
 	CU_ASSERT(memcmp(job->preview.raw, raw, 8) == 0);
+	/* Raw voxels too; stats count what was taken, by how it came. */
+	p = raw_b64(3, 8);
+	json_object_put(ok_member(put_preview(job, ptoken, "raw", p), "seq"));
+	free(p);
+	reply = call("{\"version\":1,\"op\":\"stats\"}");
+	s = ok_member(reply, "stats");
+	CU_ASSERT_EQUAL(num(s, "decodes_base64"), 1);
+	CU_ASSERT_EQUAL(num(s, "decodes_deflate"), 1);
+	json_object_put(reply);
 	teardown();
 }
 
