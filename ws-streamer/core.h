@@ -184,6 +184,8 @@ struct sub {
 	size_t		 off;		/* bytes of it written */
 	int64_t		 skipped;	/* previews missed, to say with cur */
 	int64_t		 cur_since;	/* monotonic us when cur started */
+	int		 cur_live;	/* cur is a broadcast, not an intro
+					   or a replay */
 	int		 done;		/* terminal taken: close 1000 */
 	int		 close_code;	/* non-zero: close with it */
 	int		 closing;	/* the transport closes it: write nothing */

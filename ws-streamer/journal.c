@@ -23,6 +23,7 @@
 #include "journal.h"
 #include "jsontext.h"
 #include "log.h"
+#include "now.h"
 
 #define JOURNAL_DEPTH	8
 #define CRC_LEN		8	/* hex digits */
@@ -79,6 +80,7 @@ journal_open(struct journal *j, const char *dir, const char **errstr)
 
 	memset(j, 0, sizeof(*j));
 	j->fd = j->dirfd = -1;
+	histo_init(&j->syncs);
 	if ((j->dir = strdup(dir)) == NULL)
 		return fail(errstr, "out of memory");
 	if ((j->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
@@ -506,6 +508,17 @@ write_all(struct journal *j, const char *buf, size_t len)
 	return 0;
 }
 
+/* fdatasync(2) (or, for a directory, fsync(2)), timed into j->syncs. */
+static int
+sync_timed(struct journal *j, int fd, int data)
+{
+	int64_t t0 = now_mono_us();
+	int rc = data ? fdatasync(fd) : fsync(fd);
+
+	histo_observe(&j->syncs, (double)(now_mono_us() - t0) / 1e6);
+	return rc;
+}
+
 int
 journal_append(struct journal *j, const struct journal_rec *r, int sync,
     const char **errstr)
@@ -519,7 +532,7 @@ journal_append(struct journal *j, const struct journal_rec *r, int sync,
 		log_warn("%s: write \"%s/%s\"", __func__, j->dir, JOURNAL_FILE);
 		return fail(errstr, "the job journal cannot be written");
 	}
-	if (sync && fdatasync(j->fd) == -1) {
+	if (sync && sync_timed(j, j->fd, 1) == -1) {
 		log_warn("%s: fdatasync \"%s/%s\"", __func__, j->dir,
 		    JOURNAL_FILE);
 		/* Not known to be on disk: not there at all, if we can. */
@@ -577,7 +590,7 @@ journal_compact_commit(struct journal *j, const char **errstr)
 {
 	int fd;
 
-	if (fflush(j->tmp) == EOF || fdatasync(fileno(j->tmp)) == -1)
+	if (fflush(j->tmp) == EOF || sync_timed(j, fileno(j->tmp), 1) == -1)
 		return fail(errstr, "cannot write " JOURNAL_TMP);
 	/* Opened before the rename, so that nothing can fail after it. */
 	fd = openat(j->dirfd, JOURNAL_TMP, O_WRONLY | O_APPEND | O_CLOEXEC);
@@ -593,7 +606,7 @@ journal_compact_commit(struct journal *j, const char **errstr)
 	j->fd = fd;
 	j->size = j->compacted = j->tmp_size;
 	/* The rename itself must survive a power cut. */
-	if (fsync(j->dirfd) == -1)
+	if (sync_timed(j, j->dirfd, 0) == -1)
 		return fail(errstr, "cannot sync the directory");
 	return 0;
 }

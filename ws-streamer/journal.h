@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "histo.h"
 #include "id.h"
 #include "jobspec.h"
 #include "msg.h"
@@ -65,6 +66,7 @@ struct journal {
 	off_t		 compacted;	/* its size after the last compaction */
 	FILE		*tmp;		/* while compacting */
 	off_t		 tmp_size;
+	struct histo	 syncs;		/* how long each sync to disk took */
 };
 
 struct journal_stats {

@@ -1,11 +1,13 @@
 /*
  * msgbuf.c: reference-counted encoded messages.  The streamer encodes a
- * message once per job, and every subscriber writes from the same bytes.
+ * message once per job, and every subscriber writes from the same bytes;
+ * the last reference going ends its broadcast (broadcast.c).
  */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "broadcast.h"
 #include "msgbuf.h"
 
 static struct msgbuf *
@@ -20,6 +22,8 @@ alloc(enum msg_type type, int64_t seq, const char *json, size_t len)
 	b->type = type;
 	b->seq = seq;
 	b->preview_no = 0;
+	b->ts_us = 0;
+	b->last_write_us = 0;
 	b->len = len;
 	b->json = b->data + MSGBUF_HEADROOM;
 	memcpy(b->json, json, len);
@@ -50,6 +54,8 @@ msgbuf_encode(const struct msg *m, uint64_t preview_no, const char **errstr)
 	b->type = m->type;
 	b->seq = m->seq;
 	b->preview_no = m->type == MSG_PREVIEW ? preview_no : 0;
+	b->ts_us = m->ts_us;
+	b->last_write_us = 0;
 	b->len = len;
 	b->json = b->data + MSGBUF_HEADROOM;
 	b->json[len] = '\n';
@@ -67,8 +73,10 @@ msgbuf_ref(struct msgbuf *b)
 void
 msgbuf_unref(struct msgbuf *b)
 {
-	if (b != NULL && --b->refs == 0)
+	if (b != NULL && --b->refs == 0) {
+		broadcast_done(b);
 		free(b);
+	}
 }
 
 void

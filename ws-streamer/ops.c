@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "b64.h"
+#include "broadcast.h"
 #include "core.h"
 #include "keepalive.h"
 #include "log.h"
@@ -510,6 +511,22 @@ add_count(struct json_object *o, const char *key, uint64_t v)
 	json_object_object_add(o, key, json_object_new_int64((int64_t)v));
 }
 
+/* {"running":n,"succeeded":n,"failed":n,"cancelled":n}, every state. */
+static struct json_object *
+jobs_by_state(const struct registry *reg)
+{
+	uint64_t n[JOB_CANCELLED + 1] = { 0 };
+	struct json_object *o = json_object_new_object();
+	const struct job *job;
+	int s;
+
+	TAILQ_FOREACH(job, &reg->jobs, entry)
+		n[job->state]++;
+	for (s = JOB_RUNNING; s <= JOB_CANCELLED; s++)
+		add_count(o, msg_state_name((enum job_state)s), n[s]);
+	return o;
+}
+
 static struct json_object *
 op_stats(struct registry *reg, struct json_object *req,
     struct ops_result *res)
@@ -540,6 +557,12 @@ op_stats(struct registry *reg, struct json_object *req,
 	/* Producers' previews taken, by how their voxels came. */
 	add_count(s, "decodes_base64", st->decodes[MSG_ENC_BASE64]);
 	add_count(s, "decodes_deflate", st->decodes[MSG_ENC_DEFLATE]);
+	json_object_object_add(s, "jobs_by_state", jobs_by_state(reg));
+	json_object_object_add(s, "broadcast_seconds",
+	    histo_to_json(broadcast_histo()));
+	if (reg->journal != NULL)
+		json_object_object_add(s, "journal_sync_seconds",
+		    histo_to_json(&reg->journal->syncs));
 	return ctlproto_ok(CTLPROTO_STATS, s);
 }
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "broadcast.h"
 #include "core.h"
 #include "log.h"
 
@@ -106,11 +107,15 @@ skipped_before(const struct sub *s, const struct msgbuf *b)
 	return (int64_t)(b->preview_no - s->last_preview_no - 1);
 }
 
-/* b is the message to write next; the reference is the subscriber's. */
+/*
+ * b is the message to write next; the reference is the subscriber's.
+ * live: b is written as it is broadcast, not introduced or replayed.
+ */
 static void
-start(struct registry *reg, struct sub *s, struct msgbuf *b)
+start(struct registry *reg, struct sub *s, struct msgbuf *b, int live)
 {
 	s->cur = b;
+	s->cur_live = live;
 	s->off = 0;
 	s->cur_since = now_mono_us();
 	if (b->type == MSG_COMPLETED || b->type == MSG_ERROR)
@@ -135,7 +140,7 @@ sub_next(struct registry *reg, struct sub *s)
 		return 1;
 	if (s->intro_pos < s->nintro) {
 		/* The reference moves from intro to cur. */
-		start(reg, s, s->intro[s->intro_pos++]);
+		start(reg, s, s->intro[s->intro_pos++], 0);
 		return 1;
 	}
 	if (s->job == NULL || s->done)
@@ -144,7 +149,7 @@ sub_next(struct registry *reg, struct sub *s)
 	if (b == NULL)
 		return 0;
 	s->sent = b->seq;
-	start(reg, s, msgbuf_ref(b));
+	start(reg, s, msgbuf_ref(b), b->seq > s->replay_until);
 	return 1;
 }
 
@@ -221,6 +226,8 @@ sub_wrote(struct registry *reg, struct sub *s, size_t n, int64_t now)
 	if (s->off < sub_total_len(s))
 		return 0;
 	reg->stats.messages_sent++;
+	if (s->cur_live)
+		broadcast_written(s->cur, now_wall_us());
 	msgbuf_unref(s->cur);
 	s->cur = NULL;
 	s->skipped = 0;

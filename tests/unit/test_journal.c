@@ -107,8 +107,11 @@ static void
 append(const struct journal_rec *r)
 {
 	const char *errstr;
+	uint64_t syncs = histo_count(&jrn.syncs);
 
 	CU_ASSERT_FATAL(journal_append(&jrn, r, 1, &errstr) == 0);
+	/* Each synced append is one timed sync. */
+	CU_ASSERT_EQUAL(histo_count(&jrn.syncs), syncs + 1);
 }
 
 /* Appends raw bytes behind the journal's back, as a crash would leave. */

@@ -13,6 +13,7 @@
 
 #include "b64.h"
 #include "core.h"
+#include "histo.h"
 #include "log.h"
 #include "unit.h"
 #include "zpay.h"
@@ -801,7 +802,9 @@ test_publish(void)
 static void
 test_stats(void)
 {
-	struct json_object *reply, *s;
+	struct json_object *reply, *s, *by_state;
+	const char *errstr;
+	struct histo h;
 	struct job *a, *b;
 
 	setup(10, 10, 3600);
@@ -834,6 +837,16 @@ test_stats(void)
 	/* a's one preview, with nobody watching: base64 alone. */
 	CU_ASSERT_EQUAL(num(s, "encodes_base64"), 1);
 	CU_ASSERT_EQUAL(num(s, "encodes_deflate"), 0);
+	by_state = member(s, "jobs_by_state");
+	CU_ASSERT_EQUAL(num(by_state, "running"), 1);
+	CU_ASSERT_EQUAL(num(by_state, "cancelled"), 1);
+	CU_ASSERT_EQUAL(num(by_state, "succeeded"), 0);
+	CU_ASSERT_EQUAL(num(by_state, "failed"), 0);
+	/* A histogram fcgi-api can read back; no journal here, no syncs. */
+	CU_ASSERT_EQUAL(histo_from_json(member(s, "broadcast_seconds"), &h,
+	    &errstr), 0);
+	CU_ASSERT_FALSE(json_object_object_get_ex(s, "journal_sync_seconds",
+	    NULL));
 	json_object_put(reply);
 	teardown();
 }

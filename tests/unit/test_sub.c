@@ -2,11 +2,13 @@
  * test_sub.c: a subscriber's place in its job's stream (sub.c), with no
  * transport: the introduction of a fresh and of a resumed subscriber,
  * the live messages, stale previews skipped and said so by the one
- * writer of "skipped", and a job forgotten under its subscribers.
+ * writer of "skipped", a job forgotten under its subscribers, and which
+ * writes end a broadcast.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "broadcast.h"
 #include "core.h"
 #include "unit.h"
 
@@ -287,12 +289,48 @@ test_end_and_orphan(void)
 	teardown();
 }
 
+/*
+ * A broadcast is observed when its buffer goes, if a subscriber wrote it
+ * live: not the latest preview introduced to a new subscriber, not a
+ * message nobody took.
+ */
+static void
+test_broadcast(void)
+{
+	const struct histo *h = broadcast_histo();
+	struct job *job = setup();
+	uint64_t before = histo_count(h);
+	double sum = h->sum;
+	struct sub s;
+	struct msg m;
+
+	emit_preview(job, 1);
+	memset(&s, 0, sizeof(s));
+	CU_ASSERT_EQUAL(sub_attach(&reg, &s, job, 0, 0, NULL), 0);
+	CU_ASSERT_EQUAL(take_msg(&s, &m), MSG_STATUS);
+	msg_clear(&m);
+	CU_ASSERT_EQUAL(take_msg(&s, &m), MSG_PREVIEW);
+	msg_clear(&m);
+	CU_ASSERT_FALSE(s.cur_live);
+	emit_progress(job, 10);
+	CU_ASSERT_EQUAL(take_msg(&s, &m), MSG_PROGRESS);
+	msg_clear(&m);
+	emit_progress(job, 20);
+	sub_detach(&s);
+	/* The ring still holds them: nothing is over yet. */
+	CU_ASSERT_EQUAL(histo_count(h), before);
+	teardown();
+	CU_ASSERT_EQUAL(histo_count(h), before + 1);
+	CU_ASSERT(h->sum >= sum && h->sum - sum < 60);
+}
+
 static CU_TestInfo cases[] = {
 	{ "a fresh subscriber: status, latest preview, live", test_fresh },
 	{ "stale previews skipped, and said so", test_skipped },
 	{ "a resumed subscriber gets every retained message", test_resumed },
 	{ "a finished job's end; a forgotten job's subscribers",
 	    test_end_and_orphan },
+	{ "a broadcast ends with its last live write", test_broadcast },
 	CU_TEST_INFO_NULL
 };
 
