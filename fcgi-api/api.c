@@ -149,6 +149,16 @@ identify(const struct api_request *req, struct api_keys *keys,
 	return API_CALLER_TOKEN;
 }
 
+/* 1 when the request's bearer credential is one of the API keys. */
+int
+api_holds_key(const struct api_request *req, struct api_keys *keys)
+{
+	const char *cred;
+	size_t len;
+
+	return identify(req, keys, &cred, &len) == API_CALLER_KEY;
+}
+
 static void
 need_auth(struct api_response *res, const char *message)
 {
@@ -467,6 +477,8 @@ api_handle(const struct api_request *req, const struct api_backend *be,
 		api_error(res, 400, "bad_request", "no request method");
 	else if (strcmp(path, "/api/health") == 0)
 		route_health(req, be, res);
+	else if (strcmp(path, "/api/metrics") == 0)
+		metrics_route(req, be, keys, res);
 	else if (strcmp(path, JOBS_PATH) == 0)
 		route_jobs(req, be, keys, body_max, res);
 	else if (strncmp(path, JOBS_PATH "/", plen + 1) == 0)

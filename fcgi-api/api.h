@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <json-c/json.h>
 
@@ -29,6 +30,8 @@ struct api_request {
 	const char	*content_encoding;
 	const char	*accept_encoding;
 	const char	*authorization;
+	int		 trusted;	/* nginx vouches for the address
+					   (MASKSTREAM_TRUSTED=1) */
 	int		 has_length;	/* a Content-Length was sent */
 	size_t		 length;
 	const char	*body;		/* length bytes, NUL-terminated */
@@ -100,6 +103,19 @@ enum api_caller {
 	API_CALLER_BAD		/* malformed Authorization */
 };
 
+/* What a request is to, for counting; API_NROUTES counts them. */
+enum api_route {
+	API_ROUTE_OTHER,
+	API_ROUTE_HEALTH,
+	API_ROUTE_METRICS,
+	API_ROUTE_JOBS,
+	API_ROUTE_JOB,
+	API_ROUTE_PREVIEW,
+	API_ROUTE_PROGRESS,
+	API_ROUTE_COMPLETE
+};
+#define API_NROUTES	8
+
 /* api.c */
 void	api_handle(const struct api_request *req, const struct api_backend *be,
 	    struct api_keys *keys, size_t body_max, struct api_response *res);
@@ -119,7 +135,16 @@ struct json_object *api_json_body(const struct api_request *req,
 	    size_t body_max, struct api_response *res);
 int	api_media_type(const char *type, const char *want);
 int	api_method_is(const struct api_request *req, const char *m);
+int	api_holds_key(const struct api_request *req, struct api_keys *keys);
 void	api_not_allowed(struct api_response *res, const char *allow);
+
+/* metrics.c */
+enum api_route metrics_route_of(const char *path);
+void	metrics_count(enum api_route route, int status);
+int	metrics_write(FILE *f, struct json_object *stats);
+void	metrics_route(const struct api_request *req,
+	    const struct api_backend *be, struct api_keys *keys,
+	    struct api_response *res);
 
 /* publish.c */
 #define API_PREVIEW_BODY_MAX	(5u << 20)	/* a deflated 4 MiB and more */

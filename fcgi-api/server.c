@@ -206,6 +206,7 @@ serve(struct worker *w, FCGX_Request *r)
 	struct api_backend be = { backend_call, w };
 	struct api_response res;
 	struct api_request req;
+	const char *trusted;
 	char path[1024];
 
 	memset(&req, 0, sizeof(req));
@@ -216,6 +217,9 @@ serve(struct worker *w, FCGX_Request *r)
 	req.content_encoding = param(r, "HTTP_CONTENT_ENCODING");
 	req.accept_encoding = param(r, "HTTP_ACCEPT_ENCODING");
 	req.authorization = param(r, "HTTP_AUTHORIZATION");
+	/* A FastCGI parameter nginx sets; no request header can. */
+	req.trusted = (trusted = param(r, "MASKSTREAM_TRUSTED")) != NULL &&
+	    strcmp(trusted, "1") == 0;
 	req.has_length = content_length(r, &req.length) == 0;
 	if (read_body(w, r, &req) == -1) {
 		memset(&res, 0, sizeof(res));
@@ -224,6 +228,7 @@ serve(struct worker *w, FCGX_Request *r)
 	} else
 		api_handle(&req, &be, w->keys, (size_t)w->set->body_max, &res);
 	write_response(r, &req, &res);
+	metrics_count(metrics_route_of(req.path), res.status);
 	if (res.status >= 500)
 		log_info("%s %s: %d", req.method, req.path, res.status);
 	api_response_free(&res);

@@ -1,0 +1,288 @@
+/*
+ * metrics.c: GET /api/metrics, the Prometheus text exposition (format
+ * 0.0.4) of both daemons: the streamer's stats, asked for over the
+ * control channel and read back checked, and fcgi-api's own count of
+ * requests by route and status class.  Only for an address nginx trusts
+ * (it says so in MASKSTREAM_TRUSTED) or the holder of an API key.
+ */
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "api.h"
+#include "histo.h"
+
+#define METRICS_TYPE	"text/plain; version=0.0.4; charset=utf-8"
+
+static const char *const route_names[API_NROUTES] = {
+	[API_ROUTE_OTHER] = "other",
+	[API_ROUTE_HEALTH] = "health",
+	[API_ROUTE_METRICS] = "metrics",
+	[API_ROUTE_JOBS] = "jobs",
+	[API_ROUTE_JOB] = "job",
+	[API_ROUTE_PREVIEW] = "preview",
+	[API_ROUTE_PROGRESS] = "progress",
+	[API_ROUTE_COMPLETE] = "complete"
+};
+
+/* Requests answered, by route and status class (1xx .. 5xx). */
+static atomic_uint_fast64_t requests[API_NROUTES][5];
+
+/* A counter or gauge of the streamer's stats, one number. */
+struct stat_metric {
+	const char	*key;
+	const char	*name;
+	const char	*type;
+	const char	*help;
+};
+
+static const struct stat_metric stat_metrics[] = {
+	{ "jobs_created", "maskstream_jobs_created_total", "counter",
+	    "Jobs created since the streamer started." },
+	{ "ws_connections", "maskstream_websocket_connections", "gauge",
+	    "WebSocket connections open." },
+	{ "ws_subscribers", "maskstream_websocket_subscribers", "gauge",
+	    "WebSocket connections subscribed to a job." },
+	{ "control_connections", "maskstream_control_connections", "gauge",
+	    "Control channel connections open." },
+	{ "messages", "maskstream_messages_total", "counter",
+	    "Messages broadcast to the subscribers of a job." },
+	{ "messages_sent", "maskstream_messages_sent_total", "counter",
+	    "Messages written to subscribers." },
+	{ "bytes_sent", "maskstream_sent_bytes_total", "counter",
+	    "Bytes written to subscribers." },
+	{ "previews_skipped", "maskstream_previews_skipped_total", "counter",
+	    "Previews slow subscribers skipped for a newer one." },
+	{ "slow_closed", "maskstream_slow_subscribers_closed_total", "counter",
+	    "Subscribers closed for falling too far behind." },
+	{ "pings", "maskstream_pings_total", "counter",
+	    "Pings sent to quiet WebSockets." },
+	{ "ping_hangups", "maskstream_ping_hangups_total", "counter",
+	    "WebSockets hung up on for leaving a ping unanswered." }
+};
+
+enum api_route
+metrics_route_of(const char *path)
+{
+	static const char jobs[] = "/api/jobs/";
+	size_t n = sizeof(jobs) - 1;
+
+	if (path == NULL)
+		return API_ROUTE_OTHER;
+	if (strcmp(path, "/api/health") == 0)
+		return API_ROUTE_HEALTH;
+	if (strcmp(path, "/api/metrics") == 0)
+		return API_ROUTE_METRICS;
+	if (strcmp(path, "/api/jobs") == 0)
+		return API_ROUTE_JOBS;
+	if (strncmp(path, jobs, n) != 0 || !id_job_valid(path + n, ID_JOB_LEN))
+		return API_ROUTE_OTHER;
+	path += n + ID_JOB_LEN;
+	if (*path == '\0')
+		return API_ROUTE_JOB;
+	if (strcmp(path, "/preview") == 0)
+		return API_ROUTE_PREVIEW;
+	if (strcmp(path, "/progress") == 0)
+		return API_ROUTE_PROGRESS;
+	if (strcmp(path, "/complete") == 0)
+		return API_ROUTE_COMPLETE;
+	return API_ROUTE_OTHER;
+}
+
+void
+metrics_count(enum api_route route, int status)
+{
+	if ((unsigned)route < API_NROUTES && status >= 100 && status <= 599)
+		atomic_fetch_add(&requests[route][status / 100 - 1], 1);
+}
+
+static void
+family(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* A member that is a non-negative integer, or -1. */
+static int64_t
+count_of(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_int) ||
+	    json_object_get_int64(v) < 0)
+		return -1;
+	return json_object_get_int64(v);
+}
+
+static void
+stat_samples(FILE *f, struct json_object *stats)
+{
+	const struct stat_metric *m;
+	size_t i;
+	int64_t v;
+
+	for (i = 0; i < sizeof(stat_metrics) / sizeof(stat_metrics[0]); i++) {
+		m = &stat_metrics[i];
+		if ((v = count_of(stats, m->key)) < 0)
+			continue;
+		family(f, m->name, m->type, m->help);
+		fprintf(f, "%s %lld\n", m->name, (long long)v);
+	}
+}
+
+/* name{label="value"} for each of keys found in stats, as "<prefix><key>". */
+static void
+labelled(FILE *f, struct json_object *o, const char *prefix,
+    const char *const keys[], const char *name, const char *label)
+{
+	char key[64];
+	int64_t v;
+	int i;
+
+	for (i = 0; keys[i] != NULL; i++) {
+		snprintf(key, sizeof(key), "%s%s", prefix, keys[i]);
+		if ((v = count_of(o, key)) >= 0)
+			fprintf(f, "%s{%s=\"%s\"} %lld\n", name, label, keys[i],
+			    (long long)v);
+	}
+}
+
+static void
+labelled_samples(FILE *f, struct json_object *stats)
+{
+	static const char *const states[] = { "running", "succeeded",
+	    "failed", "cancelled", NULL };
+	static const char *const encodings[] = { "base64", "deflate", NULL };
+	struct json_object *by_state;
+
+	if (json_object_object_get_ex(stats, "jobs_by_state", &by_state)) {
+		family(f, "maskstream_jobs", "gauge",
+		    "Jobs the streamer holds, by state.");
+		labelled(f, by_state, "", states, "maskstream_jobs", "state");
+	}
+	family(f, "maskstream_preview_encodes_total", "counter",
+	    "Previews encoded for subscribers, by encoding.");
+	labelled(f, stats, "encodes_", encodings,
+	    "maskstream_preview_encodes_total", "encoding");
+	family(f, "maskstream_preview_decodes_total", "counter",
+	    "Producers' previews taken, by how their voxels came.");
+	labelled(f, stats, "decodes_", encodings,
+	    "maskstream_preview_decodes_total", "encoding");
+}
+
+/* A histogram of stats' member key, as name, if it reads back. */
+static void
+histogram(FILE *f, struct json_object *stats, const char *key,
+    const char *name, const char *help)
+{
+	struct json_object *o;
+	const char *errstr;
+	struct histo h;
+	uint64_t n = 0;
+	int i;
+
+	if (!json_object_object_get_ex(stats, key, &o) ||
+	    histo_from_json(o, &h, &errstr) == -1)
+		return;
+	family(f, name, "histogram", help);
+	for (i = 0; i < h.nbounds; i++) {
+		n += h.counts[i];
+		fprintf(f, "%s_bucket{le=\"%g\"} %llu\n", name, h.le[i],
+		    (unsigned long long)n);
+	}
+	n += h.counts[h.nbounds];
+	fprintf(f, "%s_bucket{le=\"+Inf\"} %llu\n", name,
+	    (unsigned long long)n);
+	fprintf(f, "%s_sum %.9g\n", name, h.sum);
+	fprintf(f, "%s_count %llu\n", name, (unsigned long long)n);
+}
+
+static void
+api_samples(FILE *f)
+{
+	uint_fast64_t v;
+	int r, c;
+
+	family(f, "maskstream_api_requests_total", "counter",
+	    "REST requests fcgi-api answered, by route and status class.");
+	for (r = 0; r < API_NROUTES; r++)
+		for (c = 0; c < 5; c++)
+			if ((v = atomic_load(&requests[r][c])) > 0)
+				fprintf(f, "maskstream_api_requests_total{route="
+				    "\"%s\",class=\"%dxx\"} %llu\n",
+				    route_names[r], c + 1,
+				    (unsigned long long)v);
+}
+
+int
+metrics_write(FILE *f, struct json_object *stats)
+{
+	family(f, "maskstream_streamer_up", "gauge",
+	    "1 when fcgi-api reached the streamer for this scrape.");
+	fprintf(f, "maskstream_streamer_up %d\n", stats != NULL);
+	if (stats != NULL) {
+		stat_samples(f, stats);
+		labelled_samples(f, stats);
+		histogram(f, stats, "broadcast_seconds",
+		    "maskstream_broadcast_seconds", "Time from a message's "
+		    "production to its last write to a live subscriber.");
+		histogram(f, stats, "journal_sync_seconds",
+		    "maskstream_journal_sync_seconds",
+		    "Time the job journal's syncs to disk took.");
+	}
+	api_samples(f);
+	return ferror(f) ? -1 : 0;
+}
+
+/* The exposition into res, from stats (NULL: the streamer is away). */
+static void
+expose(struct json_object *stats, struct api_response *res)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if ((f = open_memstream(&text, &len)) == NULL) {
+		api_error(res, 500, "internal", "out of memory");
+		return;
+	}
+	if (metrics_write(f, stats) == -1 || fclose(f) == EOF) {
+		free(text);
+		api_error(res, 500, "internal", "out of memory");
+		return;
+	}
+	res->status = 200;
+	res->raw = (unsigned char *)text;
+	res->raw_len = len;
+	res->content_type = METRICS_TYPE;
+}
+
+void
+metrics_route(const struct api_request *req, const struct api_backend *be,
+    struct api_keys *keys, struct api_response *res)
+{
+	struct json_object *reply, *stats;
+
+	if (!api_method_is(req, "GET") && !api_method_is(req, "HEAD")) {
+		api_not_allowed(res, "GET, HEAD");
+		return;
+	}
+	if (!req->trusted && !api_holds_key(req, keys)) {
+		api_error(res, 403, "forbidden", "metrics are for trusted "
+		    "addresses, or with an API key");
+		return;
+	}
+	stats = api_call(be, CTLPROTO_STATS, ctlproto_stats(), &reply, res);
+	if (stats == NULL) {
+		/* Still fcgi-api's own, with the streamer down. */
+		api_response_free(res);
+		memset(res, 0, sizeof(*res));
+	}
+	expose(stats, res);
+	json_object_put(reply);
+}
