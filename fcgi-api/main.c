@@ -22,7 +22,8 @@
 #include "pidfile.h"
 #include "unixsock.h"
 
-#define DEFAULT_CONFIG	"/etc/maskstream/fcgi-api.conf"
+/* MS_SYSCONFDIR: configure's sysconfdir, /etc in the Debian package. */
+#define DEFAULT_CONFIG	MS_SYSCONFDIR "/maskstream/fcgi-api.conf"
 
 struct flags {
 	const char	*config;

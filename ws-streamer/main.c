@@ -29,7 +29,8 @@
 #include "streamer.h"
 #include "unixsock.h"
 
-#define DEFAULT_CONFIG		"/etc/maskstream/ws-streamer.conf"
+/* MS_SYSCONFDIR: configure's sysconfdir, /etc in the Debian package. */
+#define DEFAULT_CONFIG		MS_SYSCONFDIR "/maskstream/ws-streamer.conf"
 #define SHUTDOWN_GRACE_US	(3 * 1000000)
 /*
  * lws 4.1.6's libev glue re-arms its one timer only when it fires: an
