@@ -1,8 +1,12 @@
 /*
  * log.c: logging to stderr or syslog.  Each message is formatted into a
  * fixed buffer and written with one call, so that lines of processes
- * sharing a terminal or a log file do not interleave.
+ * sharing a terminal or a log file do not interleave.  When stderr is
+ * systemd's journal stream, lines carry their priority instead of the
+ * program's name (sd-daemon(3)'s "<N>" prefixes).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +22,7 @@
 /* Until log_init(), so that early errors are not lost. */
 static const char	*log_progname = "maskstream";
 static int		 log_to_syslog;
+static int		 log_to_journal;
 static enum log_level	 log_level = LOG_LEVEL_INFO;
 
 static void	log_format(char *, size_t, int, const char *, va_list)
@@ -25,6 +30,29 @@ static void	log_format(char *, size_t, int, const char *, va_list)
 static void	log_vmsg(int, int, const char *, va_list)
 		    __attribute__((format(printf, 3, 0)));
 static void	log_write(const char *, size_t);
+
+/*
+ * systemd sets JOURNAL_STREAM to "device:inode" of the stream it
+ * connects stdout and stderr to; stderr is the journal only while it is
+ * still that file (not once redirected, nor in a child given another).
+ */
+static int
+stderr_is_journal(void)
+{
+	const char		*env = getenv("JOURNAL_STREAM");
+	unsigned long long	 dev, ino;
+	struct stat		 st;
+	int			 n = 0;
+
+	if (env == NULL ||
+	    sscanf(env, "%llu:%llu%n", &dev, &ino, &n) != 2 ||
+	    env[n] != '\0')
+		return 0;
+	if (fstat(STDERR_FILENO, &st) == -1)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
 
 void
 log_init(const char *progname, int to_syslog, enum log_level level)
@@ -35,6 +63,7 @@ log_init(const char *progname, int to_syslog, enum log_level level)
 	if (progname != NULL)
 		log_progname = progname;
 	log_to_syslog = to_syslog;
+	log_to_journal = !to_syslog && stderr_is_journal();
 	log_set_level(level);
 	if (log_to_syslog)
 		openlog(log_progname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
@@ -139,7 +168,12 @@ log_vmsg(int pri, int errnum, const char *fmt, va_list ap)
 		syslog(pri, "%s", msg);
 		return;
 	}
-	n = snprintf(line, sizeof(line), "%s: %s\n", log_progname, msg);
+	/* The journal knows who wrote the line; it needs the priority. */
+	if (log_to_journal)
+		n = snprintf(line, sizeof(line), "<%d>%s\n", pri, msg);
+	else
+		n = snprintf(line, sizeof(line), "%s: %s\n", log_progname,
+		    msg);
 	if (n < 0)
 		return;
 	/* Only a very long progname gets here; keep the newline. */

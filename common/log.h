@@ -16,7 +16,9 @@ enum log_level {
 
 /*
  * Starts logging as progname: to syslog (facility daemon) when to_syslog
- * is set, else to stderr.  Messages above level are dropped.
+ * is set, else to stderr.  Messages above level are dropped.  When
+ * stderr is systemd's journal (JOURNAL_STREAM names it), each line is
+ * "<priority>message" for the journal to file by priority.
  */
 void	log_init(const char *progname, int to_syslog, enum log_level level);
 void	log_set_level(enum log_level level);

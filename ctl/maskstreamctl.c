@@ -4,6 +4,7 @@
  * create and cancel jobs, and watch a job's messages as they stream.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,11 +48,13 @@ static const struct command commands[] = {
 	{ { NULL, NULL }, 0, 0, NULL }
 };
 
+/* On stdout when asked for (-h, --help), else on stderr. */
 static void __attribute__((noreturn))
-usage(void)
+usage(int status)
 {
-	fprintf(stderr,
+	fprintf(status == DAEMON_EXIT_OK ? stdout : stderr,
 	    "usage: maskstreamctl [-s socket] [-t seconds] command [args]\n"
+	    "       maskstreamctl --help | --version\n"
 	    "commands:\n"
 	    "  show jobs [limit]      list jobs, newest first\n"
 	    "  show job ID            one job\n"
@@ -61,7 +64,14 @@ usage(void)
 	    "  cancel ID              cancel a running job\n"
 	    "  watch ID [since epoch] print the job's messages as they come\n"
 	    "  request JSON           send one raw request, print the reply\n");
-	exit(DAEMON_EXIT_USAGE);
+	exit(status);
+}
+
+static void __attribute__((noreturn))
+version(void)
+{
+	printf("maskstreamctl (maskstream) %s\n", PACKAGE_VERSION);
+	exit(DAEMON_EXIT_OK);
 }
 
 static void
@@ -359,37 +369,46 @@ find_command(int argc, char **argv, int *used)
 		    (*used == 2 && strcmp(argv[1], cmd->words[1]) != 0))
 			continue;
 		if (argc - *used < cmd->minargs || argc - *used > cmd->maxargs)
-			usage();
+			usage(DAEMON_EXIT_USAGE);
 		return cmd;
 	}
-	usage();
+	usage(DAEMON_EXIT_USAGE);
 }
 
 int
 main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 	const char *path = DEFAULT_SOCKET, *errstr;
 	const struct command *cmd;
 	struct ctlclient c;
 	int ch, used, timeout_s = 10, r;
 
-	while ((ch = getopt(argc, argv, "s:t:")) != -1) {
+	while ((ch = getopt_long(argc, argv, "hs:t:", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'h':
+			usage(DAEMON_EXIT_OK);
 		case 's':
 			path = optarg;
 			break;
 		case 't':
 			if ((timeout_s = atoi(optarg)) <= 0)
-				usage();
+				usage(DAEMON_EXIT_USAGE);
 			break;
+		case 'V':
+			version();
 		default:
-			usage();
+			usage(DAEMON_EXIT_USAGE);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
-		usage();
+		usage(DAEMON_EXIT_USAGE);
 	cmd = find_command(argc, argv, &used);
 	if (ctlclient_open(&c, path, MAX_LINE, timeout_s * 1000,
 	    &errstr) == -1) {

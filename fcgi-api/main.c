@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,10 +18,12 @@
 #include "api.h"
 #include "daemon.h"
 #include "log.h"
+#include "notify.h"
 #include "pidfile.h"
 #include "unixsock.h"
 
-#define DEFAULT_CONFIG	"/etc/maskstream/fcgi-api.conf"
+/* MS_SYSCONFDIR: configure's sysconfdir, /etc in the Debian package. */
+#define DEFAULT_CONFIG	MS_SYSCONFDIR "/maskstream/fcgi-api.conf"
 
 struct flags {
 	const char	*config;
@@ -38,13 +41,23 @@ static struct flags		flags;
 static struct api_settings	settings;
 static struct api_keys		keys;
 
+/* On stdout when asked for (-h, --help), else on stderr. */
 static void __attribute__((noreturn))
-usage(void)
+usage(int status)
 {
-	fprintf(stderr, "usage: fcgi-api [-dnv] [-c control_socket] "
+	fprintf(status == DAEMON_EXIT_OK ? stdout : stderr,
+	    "usage: fcgi-api [-dhnv] [-c control_socket] "
 	    "[-f config] [-k keys_file]\n"
-	    "                [-p pidfile] [-s socket] [-t threads]\n");
-	exit(DAEMON_EXIT_USAGE);
+	    "                [-p pidfile] [-s socket] [-t threads]\n"
+	    "       fcgi-api --help | --version\n");
+	exit(status);
+}
+
+static void __attribute__((noreturn))
+version(void)
+{
+	printf("fcgi-api (maskstream) %s\n", PACKAGE_VERSION);
+	exit(DAEMON_EXIT_OK);
 }
 
 static int
@@ -121,15 +134,22 @@ reload(void)
 static void
 parse_flags(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 	char *end;
 	int ch;
 
 	flags.foreground = 1;
-	while ((ch = getopt(argc, argv, "c:df:hk:np:s:t:v")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:df:hk:np:s:t:v", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'c': flags.control_socket = optarg; break;
 		case 'd': flags.foreground = 0; break;
 		case 'f': flags.config = optarg; break;
+		case 'h': usage(DAEMON_EXIT_OK);
 		case 'k': flags.keys_file = optarg; break;
 		case 'n': flags.check_only = 1; break;
 		case 'p': flags.pidfile = optarg; break;
@@ -138,14 +158,15 @@ parse_flags(int argc, char **argv)
 			flags.threads = strtol(optarg, &end, 10);
 			if (*end != '\0' || flags.threads < 1 ||
 			    flags.threads > 256)
-				usage();
+				usage(DAEMON_EXIT_USAGE);
 			break;
 		case 'v': flags.debug = 1; break;
-		default: usage();
+		case 'V': version();
+		default: usage(DAEMON_EXIT_USAGE);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(DAEMON_EXIT_USAGE);
 }
 
 /* fd 0 must be a listening socket when no socket path is given. */
@@ -199,9 +220,11 @@ wait_signals(void)
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;
-		if (sig == SIGHUP)
+		if (sig == SIGHUP) {
+			notify_reloading();
 			reload();
-		else
+			notify_ready("reloaded");
+		} else
 			return;
 	}
 }
@@ -250,7 +273,9 @@ main(int argc, char **argv)
 		fatalx("cannot start %lld worker threads", settings.threads);
 	log_info("ready: %lld workers, streamer at \"%s\"", settings.threads,
 	    settings.control_socket);
+	notify_ready("serving");
 	wait_signals();
+	notify_stopping();
 	log_info("shutting down");
 	server_stop();
 	if (settings.socket != NULL)

@@ -181,7 +181,7 @@ parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'h': usage(0);
 		case 'V':
-			printf("maskstream-publish %s\n", PACKAGE_VERSION);
+			printf("maskstream-publish (maskstream) %s\n", PACKAGE_VERSION);
 			exit(0);
 		default: usage(EX_USAGE);
 		}

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <grp.h>
 #include <limits.h>
 #include <signal.h>
@@ -23,11 +24,13 @@
 #include "daemon.h"
 #include "keepalive.h"
 #include "log.h"
+#include "notify.h"
 #include "pidfile.h"
 #include "streamer.h"
 #include "unixsock.h"
 
-#define DEFAULT_CONFIG		"/etc/maskstream/ws-streamer.conf"
+/* MS_SYSCONFDIR: configure's sysconfdir, /etc in the Debian package. */
+#define DEFAULT_CONFIG		MS_SYSCONFDIR "/maskstream/ws-streamer.conf"
 #define SHUTDOWN_GRACE_US	(3 * 1000000)
 /*
  * lws 4.1.6's libev glue re-arms its one timer only when it fires: an
@@ -65,13 +68,23 @@ static int			 grace_over;
 static const lws_retry_bo_t	 retry;
 static struct journal		 journal = { .fd = -1, .dirfd = -1 };
 
+/* On stdout when asked for (-h, --help), else on stderr. */
 static void __attribute__((noreturn))
-usage(void)
+usage(int status)
 {
-	fprintf(stderr, "usage: ws-streamer [-dnv] [-c control_socket] "
+	fprintf(status == DAEMON_EXIT_OK ? stdout : stderr,
+	    "usage: ws-streamer [-dhnv] [-c control_socket] "
 	    "[-f config] [-l host:port]\n"
-	    "                   [-p pidfile] [-S state_dir] [-s ws_socket]\n");
-	exit(DAEMON_EXIT_USAGE);
+	    "                   [-p pidfile] [-S state_dir] [-s ws_socket]\n"
+	    "       ws-streamer --help | --version\n");
+	exit(status);
+}
+
+static void __attribute__((noreturn))
+version(void)
+{
+	printf("ws-streamer (maskstream) %s\n", PACKAGE_VERSION);
+	exit(DAEMON_EXIT_OK);
 }
 
 /* Defaults, then the file, then the flags; 0, or -1 with err. */
@@ -193,16 +206,31 @@ grace_expired(struct ev_loop *l, ev_timer *w, int revents)
 	grace_over = 1;
 }
 
+/* READY=1 for systemd, with the jobs in its status line. */
+static void
+notify_serving(const char *what)
+{
+	char status[256];
+
+	snprintf(status, sizeof(status), "%s: %zu jobs (%zu running), "
+	    "epoch %s", what, streamer->reg.njobs, streamer->reg.nrunning,
+	    streamer->reg.epoch);
+	notify_ready(status);
+}
+
 /* Runs in the loop after lws_cancel_service(): signals, at most once each. */
 void
 streamer_event(void)
 {
 	if (got_hup) {
 		got_hup = 0;
+		notify_reloading();
 		reload();
+		notify_serving("reloaded");
 	}
 	if (got_term && !streamer->stopping) {
 		streamer->stopping = 1;
+		notify_stopping();
 		log_info("shutting down: closing %zu WebSocket and %zu "
 		    "control connections",
 		    (size_t)streamer->reg.stats.ws_connections,
@@ -392,25 +420,33 @@ create_context(void)
 static void
 parse_flags(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
 	int ch;
 
 	flags.foreground = 1;
-	while ((ch = getopt(argc, argv, "c:df:hl:np:S:s:v")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:df:hl:np:S:s:v", longopts,
+	    NULL)) != -1) {
 		switch (ch) {
 		case 'c': flags.control_socket = optarg; break;
 		case 'd': flags.foreground = 0; break;
 		case 'f': flags.config = optarg; break;
+		case 'h': usage(DAEMON_EXIT_OK);
 		case 'l': flags.ws_listen = optarg; break;
 		case 'n': flags.check_only = 1; break;
 		case 'p': flags.pidfile = optarg; break;
 		case 'S': flags.state_dir = optarg; break;
 		case 's': flags.ws_socket = optarg; break;
 		case 'v': flags.debug = 1; break;
-		default: usage();
+		case 'V': version();
+		default: usage(DAEMON_EXIT_USAGE);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(DAEMON_EXIT_USAGE);
 }
 
 static void
@@ -521,6 +557,8 @@ main(int argc, char **argv)
 	recover(set->state_dir);
 	log_info("ready: epoch %s, up to %lld running jobs",
 	    streamer->reg.epoch, set->max_jobs);
+	/* Only now: the journal is replayed and every socket listens. */
+	notify_serving("journal replayed");
 	serve();
 	log_info("stopped");
 	cleanup(pf);

@@ -206,7 +206,9 @@ stream_option(struct options *o, int ch, int argc, char **argv)
 		o->encoding = optarg;
 		break;
 	case 'h': fputs(usage_text, stdout); exit(0);
-	case 'v': printf("maskstream-view %s\n", PACKAGE_VERSION); exit(0);
+	case 'v':
+		printf("maskstream-view (maskstream) %s\n", PACKAGE_VERSION);
+		exit(0);
 	default: usage();
 	}
 }
@@ -248,7 +250,7 @@ options_parse(struct options *o, int argc, char **argv)
 	o->duration_s = 60;
 	/* Masks shrink about fifteenfold compressed; the server pays once. */
 	o->encoding = "deflate";
-	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
 		if (view_option(o, ch) == -1 && image_option(o, ch) == -1)
 			stream_option(o, ch, argc, argv);
 	if (optind != argc)

@@ -1,7 +1,10 @@
 /*
- * test_log.c: what reaches stderr at each level, in which form, and that
- * a message too long for the buffer is cut visibly instead of overflowing.
+ * test_log.c: what reaches stderr at each level, in which form (with
+ * the journal's priority prefixes when stderr is systemd's journal
+ * stream), and that a message too long for the buffer is cut visibly
+ * instead of overflowing.
  */
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -316,6 +319,74 @@ test_fatal(void)
 	CU_ASSERT_STRING_EQUAL(buf, want);
 }
 
+/* Names stderr, as it is now, in JOURNAL_STREAM, as systemd does. */
+static void
+journal_is_stderr(void)
+{
+	struct stat	 st;
+	char		 env[64];
+
+	CU_ASSERT_FATAL(fstat(STDERR_FILENO, &st) == 0);
+	snprintf(env, sizeof(env), "%llu:%llu", (unsigned long long)st.st_dev,
+	    (unsigned long long)st.st_ino);
+	CU_ASSERT_FATAL(setenv("JOURNAL_STREAM", env, 1) == 0);
+}
+
+static void
+call_fatalx_journal(void)
+{
+	journal_is_stderr();
+	log_init("prog", 0, LOG_LEVEL_WARN);
+	fatalx("invariant %d broken", 4);
+}
+
+static void
+test_journal(void)
+{
+	struct stat	 st;
+	char		 buf[256], want[256];
+
+	capture_begin();
+	journal_is_stderr();
+	log_init("prog", 0, LOG_LEVEL_DEBUG);
+	log_warnx("warned");
+	log_info("told");
+	log_debug("traced");
+	errno = ENOENT;
+	log_warn("open");
+	capture_end(buf, sizeof(buf));
+	snprintf(want, sizeof(want), "<4>warned\n<6>told\n<7>traced\n"
+	    "<4>open: %s\n", strerror(ENOENT));
+	CU_ASSERT_STRING_EQUAL(buf, want);
+
+	/* The journal is another file than stderr: names, not priorities. */
+	CU_ASSERT_FATAL(stat("/dev/null", &st) == 0);
+	snprintf(want, sizeof(want), "%llu:%llu",
+	    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino);
+	CU_ASSERT_FATAL(setenv("JOURNAL_STREAM", want, 1) == 0);
+	capture_begin();
+	log_init("prog", 0, LOG_LEVEL_INFO);
+	log_info("elsewhere");
+	capture_end(buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "prog: elsewhere\n");
+
+	/* Not "device:inode": ignored. */
+	capture_begin();
+	journal_is_stderr();
+	CU_ASSERT_FATAL(setenv("JOURNAL_STREAM",
+	    strcat(strcpy(want, getenv("JOURNAL_STREAM")), "x"), 1) == 0);
+	log_init("prog", 0, LOG_LEVEL_INFO);
+	log_info("garbled");
+	capture_end(buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "prog: garbled\n");
+
+	CU_ASSERT_EQUAL(run_child(call_fatalx_journal, buf, sizeof(buf)), 1);
+	CU_ASSERT_STRING_EQUAL(buf, "<2>invariant 4 broken\n");
+
+	CU_ASSERT_FATAL(unsetenv("JOURNAL_STREAM") == 0);
+	log_init("prog", 0, LOG_LEVEL_INFO);
+}
+
 static CU_TestInfo cases[] = {
 	{ "defaults before log_init", test_defaults },
 	{ "level warn", test_level_warn },
@@ -327,11 +398,14 @@ static CU_TestInfo cases[] = {
 	{ "long progname", test_long_progname },
 	{ "syslog mode leaves stderr alone", test_syslog_not_stderr },
 	{ "fatal and fatalx exit 1", test_fatal },
+	{ "priorities on the journal's stream", test_journal },
 	CU_TEST_INFO_NULL
 };
 
 int
 main(void)
 {
+	/* The cases say where stderr goes, not the caller's environment. */
+	unsetenv("JOURNAL_STREAM");
 	return unit_run("log", cases);
 }
