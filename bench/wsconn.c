@@ -157,8 +157,9 @@ wsconn_stamp(const char *prefix, int64_t *ts_us)
 	if ((p = strstr(prefix, "\"payload\":\"")) == NULL)
 		return -1;
 	p += 11;
+	/* 9 bytes, or 8 for a preview of exactly 8 voxels ("...=="). */
 	if (strlen(p) < 12 ||
-	    b64_decode(b, sizeof(b), p, 12, &n, &errstr) == -1 || n != 9)
+	    b64_decode(b, sizeof(b), p, 12, &n, &errstr) == -1 || n < 8)
 		return -1;
 	for (i = 7; i >= 0; i--)
 		v = v << 8 | b[i];

@@ -107,19 +107,23 @@ static int
 read_counts(struct json_object *counts, struct histo *h, const char **errstr)
 {
 	struct json_object *v;
+	uint64_t total = 0;
+	int64_t n;
 	int i;
 
 	*errstr = "histogram: \"counts\" must be one more non-negative "
-	    "integer than \"le\" has bounds";
+	    "integer than \"le\" has bounds, adding up to at most 2^53";
 	if (!json_object_is_type(counts, json_type_array) ||
 	    json_object_array_length(counts) != (size_t)h->nbounds + 1)
 		return -1;
 	for (i = 0; i <= h->nbounds; i++) {
 		v = json_object_array_get_idx(counts, (size_t)i);
 		if (!json_object_is_type(v, json_type_int) ||
-		    json_object_get_int64(v) < 0)
+		    (n = json_object_get_int64(v)) < 0 ||
+		    (uint64_t)n > HISTO_COUNT_MAX - total)
 			return -1;
-		h->counts[i] = (uint64_t)json_object_get_int64(v);
+		total += (uint64_t)n;
+		h->counts[i] = (uint64_t)n;
 	}
 	return 0;
 }

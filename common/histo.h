@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #define HISTO_BOUNDS_MAX	24
+#define HISTO_COUNT_MAX		(UINT64_C(1) << 53)	/* exact as a double */
 
 struct histo {
 	int		 nbounds;
@@ -39,7 +40,8 @@ struct json_object *histo_to_json(const struct histo *h);
 /*
  * Reads the JSON form into h: at most HISTO_BOUNDS_MAX finite bounds in
  * ascending order, one more count than bounds, each a non-negative
- * integer, a finite non-negative sum.  0, or -1 with *errstr.
+ * integer, all adding up to at most HISTO_COUNT_MAX, a finite
+ * non-negative sum.  0, or -1 with *errstr.
  */
 int		 histo_from_json(struct json_object *o, struct histo *h,
 		    const char **errstr);

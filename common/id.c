@@ -9,10 +9,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "b64.h"
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "b64.h"
 #include "id.h"
 
 #define ID_JOB_BYTES	16

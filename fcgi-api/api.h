@@ -112,9 +112,9 @@ enum api_route {
 	API_ROUTE_JOB,
 	API_ROUTE_PREVIEW,
 	API_ROUTE_PROGRESS,
-	API_ROUTE_COMPLETE
+	API_ROUTE_COMPLETE,
+	API_NROUTES
 };
-#define API_NROUTES	8
 
 /* api.c */
 void	api_handle(const struct api_request *req, const struct api_backend *be,

@@ -50,7 +50,7 @@ static const struct stat_metric stat_metrics[] = {
 	{ "control_connections", "maskstream_control_connections", "gauge",
 	    "Control channel connections open." },
 	{ "messages", "maskstream_messages_total", "counter",
-	    "Messages broadcast to the subscribers of a job." },
+	    "Messages jobs emitted, each once however many subscribe." },
 	{ "messages_sent", "maskstream_messages_sent_total", "counter",
 	    "Messages written to subscribers." },
 	{ "bytes_sent", "maskstream_sent_bytes_total", "counter",
@@ -170,9 +170,27 @@ labelled_samples(FILE *f, struct json_object *stats)
 	labelled(f, stats, "encodes_", encodings,
 	    "maskstream_preview_encodes_total", "encoding");
 	family(f, "maskstream_preview_decodes_total", "counter",
-	    "Producers' previews taken, by how their voxels came.");
+	    "Producers' previews decoded, by how their voxels came.");
 	labelled(f, stats, "decodes_", encodings,
 	    "maskstream_preview_decodes_total", "encoding");
+}
+
+/*
+ * A bound as a label: the fewest digits that read back as the same
+ * double, so that distinct bounds never print alike (0.0005, not
+ * 0.00050000000000000001).
+ */
+static void
+format_bound(char *buf, size_t len, double v)
+{
+	int prec;
+
+	for (prec = 6; prec < 17; prec++) {
+		snprintf(buf, len, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+	snprintf(buf, len, "%.17g", v);
 }
 
 /* A histogram of stats' member key, as name, if it reads back. */
@@ -184,6 +202,7 @@ histogram(FILE *f, struct json_object *stats, const char *key,
 	const char *errstr;
 	struct histo h;
 	uint64_t n = 0;
+	char le[32];
 	int i;
 
 	if (!json_object_object_get_ex(stats, key, &o) ||
@@ -192,7 +211,8 @@ histogram(FILE *f, struct json_object *stats, const char *key,
 	family(f, name, "histogram", help);
 	for (i = 0; i < h.nbounds; i++) {
 		n += h.counts[i];
-		fprintf(f, "%s_bucket{le=\"%g\"} %llu\n", name, h.le[i],
+		format_bound(le, sizeof(le), h.le[i]);
+		fprintf(f, "%s_bucket{le=\"%s\"} %llu\n", name, le,
 		    (unsigned long long)n);
 	}
 	n += h.counts[h.nbounds];
@@ -273,7 +293,9 @@ metrics_route(const struct api_request *req, const struct api_backend *be,
 		return;
 	}
 	if (!req->trusted && !api_holds_key(req, keys)) {
-		api_error(res, 403, "forbidden", "metrics are for trusted "
+		api_error(res, 403, "forbidden", req->authorization != NULL ?
+		    "that is not an API key; metrics are for trusted "
+		    "addresses, or with an API key" : "metrics are for trusted "
 		    "addresses, or with an API key");
 		return;
 	}

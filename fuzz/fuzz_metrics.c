@@ -6,7 +6,7 @@
  * maskstream_ name, optional labels and a number; a histogram's buckets
  * never go down and end with +Inf equal to its _count.
  */
-#include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -53,16 +53,24 @@ check_sample(const char *line, size_t len)
 		abort();
 }
 
-/* Buckets of the histogram in the text never go down; +Inf is _count. */
+/*
+ * Buckets of the histogram in the text never go down and their bounds
+ * ascend (so no two print alike); +Inf is _count.
+ */
 static void
 check_histogram(const char *text, const char *name)
 {
 	char want[128];
 	const char *p = text;
-	double last = -1, v, count;
+	double last = -1, v, count, le, last_le = -1;
 
 	snprintf(want, sizeof(want), "%s_bucket{le=\"", name);
 	while ((p = strstr(p, want)) != NULL) {
+		p += strlen(want);
+		le = strncmp(p, "+Inf", 4) == 0 ? INFINITY : strtod(p, NULL);
+		if (!(le > last_le))
+			abort();
+		last_le = le;
 		p = strchr(p, '}');
 		v = strtod(p + 2, NULL);
 		if (v < last)

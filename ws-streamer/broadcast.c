@@ -8,7 +8,7 @@ static struct histo	hist;
 static int		hist_ready;
 
 static struct histo *
-histo(void)
+observed(void)
 {
 	if (!hist_ready) {
 		histo_init(&hist);
@@ -18,22 +18,22 @@ histo(void)
 }
 
 void
-broadcast_written(struct msgbuf *b, int64_t now_wall_us)
+broadcast_written(struct msgbuf *b, int64_t now_mono_us)
 {
-	if (now_wall_us > b->last_write_us)
-		b->last_write_us = now_wall_us;
+	if (now_mono_us > b->last_write_us)
+		b->last_write_us = now_mono_us;
 }
 
 void
 broadcast_done(const struct msgbuf *b)
 {
-	if (b->ts_us > 0 && b->last_write_us > 0)
-		histo_observe(histo(),
-		    (double)(b->last_write_us - b->ts_us) / 1e6);
+	if (b->made_known && b->last_write_us > 0)
+		histo_observe(observed(),
+		    (double)(b->last_write_us - b->made_mono_us) / 1e6);
 }
 
 const struct histo *
 broadcast_histo(void)
 {
-	return histo();
+	return observed();
 }

@@ -2,7 +2,8 @@
  * broadcast.h: how long a broadcast takes, from a message's production
  * (its ts_us) to the last write of it to a live subscriber: each shared
  * buffer remembers its latest live write, and is observed when its last
- * reference goes.  A preview sent in two encodings is two buffers, two
+ * reference goes.  Both times are taken on the monotonic clock (ts_us
+ * translated when the message is encoded).  A preview sent in two encodings is two buffers, two
  * observations.  Replays and a new subscriber's introduction are not
  * live writes.  One histogram for the streamer (maskstream_broadcast_
  * seconds in fcgi-api's metrics).
@@ -15,8 +16,8 @@
 #include "histo.h"
 #include "msgbuf.h"
 
-/* b was written whole to a live subscriber at now_wall_us. */
-void		 broadcast_written(struct msgbuf *b, int64_t now_wall_us);
+/* b was written whole to a live subscriber at now_mono_us. */
+void		 broadcast_written(struct msgbuf *b, int64_t now_mono_us);
 
 /* b's last reference is going. */
 void		 broadcast_done(const struct msgbuf *b);

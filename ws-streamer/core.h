@@ -126,8 +126,8 @@ struct registry_stats {
 	uint64_t	previews_skipped;
 	uint64_t	slow_closed;
 	uint64_t	encodes[MSG_NENC];	/* previews, per encoding */
-	uint64_t	decodes[MSG_NENC];	/* producers' previews, by how
-					 * they came */
+	uint64_t	decodes[MSG_NENC];	/* producers' previews decoded,
+					 * by how they came */
 	/* The transport's, counted by the shell. */
 	uint64_t	ws_connections;
 	uint64_t	ws_subscribers;

@@ -145,8 +145,6 @@ external_publish(struct registry *reg, struct job *job, struct msg *m,
     struct refusal *r)
 {
 	struct external *x = job->producer_state;
-	enum msg_encoding came = m->encoding;
-	int preview = m->type == MSG_PREVIEW;
 	const char *errstr;
 
 	if (x == NULL) {
@@ -164,9 +162,6 @@ external_publish(struct registry *reg, struct job *job, struct msg *m,
 		    CTLPROTO_BAD_MESSAGE, "%s", errstr);
 		return -1;
 	}
-	/* Each decoded (copied or inflated) once, into the job's buffer. */
-	if (preview)
-		reg->stats.decodes[came]++;
 	if (!msg_state_terminal(job->state))
 		heard(reg, job, now_mono_us());
 	return 0;

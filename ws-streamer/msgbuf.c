@@ -9,6 +9,7 @@
 
 #include "broadcast.h"
 #include "msgbuf.h"
+#include "now.h"
 
 static struct msgbuf *
 alloc(enum msg_type type, int64_t seq, const char *json, size_t len)
@@ -22,7 +23,8 @@ alloc(enum msg_type type, int64_t seq, const char *json, size_t len)
 	b->type = type;
 	b->seq = seq;
 	b->preview_no = 0;
-	b->ts_us = 0;
+	b->made_known = 0;
+	b->made_mono_us = 0;
 	b->last_write_us = 0;
 	b->len = len;
 	b->json = b->data + MSGBUF_HEADROOM;
@@ -54,7 +56,9 @@ msgbuf_encode(const struct msg *m, uint64_t preview_no, const char **errstr)
 	b->type = m->type;
 	b->seq = m->seq;
 	b->preview_no = m->type == MSG_PREVIEW ? preview_no : 0;
-	b->ts_us = m->ts_us;
+	/* Durations on the monotonic clock, immune to steps of the wall's. */
+	b->made_known = m->ts_us > 0;
+	b->made_mono_us = now_mono_us() - (now_wall_us() - m->ts_us);
 	b->last_write_us = 0;
 	b->len = len;
 	b->json = b->data + MSGBUF_HEADROOM;

@@ -21,8 +21,10 @@ struct msgbuf {
 	int64_t		 seq;
 	uint64_t	 preview_no;	/* previews of the job so far, this one
 					   included; 0 for other types */
-	int64_t		 ts_us;		/* produced (wall clock); 0: unknown */
-	int64_t		 last_write_us;	/* its last live write; 0: none */
+	int		 made_known;	/* the message had a ts_us */
+	int64_t		 made_mono_us;	/* its ts_us on the monotonic clock */
+	int64_t		 last_write_us;	/* its last live write (monotonic);
+					   0: none */
 	size_t		 len;		/* JSON bytes, without the '\n' */
 	unsigned char	*json;		/* = data + MSGBUF_HEADROOM */
 	unsigned char	 data[];	/* headroom, JSON, '\n', NUL */

@@ -293,6 +293,8 @@ op_publish(struct registry *reg, struct json_object *req,
 		return refuse(res, CTLPROTO_INTERNAL, "out of memory");
 	if (msg_decode_published(o, &dest, &m, &errstr) == -1)
 		return refuse(res, CTLPROTO_BAD_MESSAGE, errstr);
+	if (m.type == MSG_PREVIEW)
+		reg->stats.decodes[m.encoding]++;
 	return give(reg, job, &m, CTLPROTO_PUBLISH, CTLPROTO_BAD_MESSAGE, res);
 }
 
@@ -360,6 +362,8 @@ op_put_preview(struct registry *reg, struct json_object *req,
 		    (unsigned long long)voxels);
 		return refuse(res, CTLPROTO_INVALID_PREVIEW, why);
 	}
+	/* Decoded (copied or inflated) once, into the job's buffer. */
+	reg->stats.decodes[e]++;
 	m.type = MSG_PREVIEW;
 	m.scale = job->spec.scale;
 	memcpy(m.shape, ps, sizeof(m.shape));
@@ -520,6 +524,8 @@ jobs_by_state(const struct registry *reg)
 	const struct job *job;
 	int s;
 
+	if (o == NULL)
+		return NULL;
 	TAILQ_FOREACH(job, &reg->jobs, entry)
 		n[job->state]++;
 	for (s = JOB_RUNNING; s <= JOB_CANCELLED; s++)
@@ -554,7 +560,7 @@ op_stats(struct registry *reg, struct json_object *req,
 	/* Previews encoded, by encoding: none for one nobody asked for. */
 	add_count(s, "encodes_base64", st->encodes[MSG_ENC_BASE64]);
 	add_count(s, "encodes_deflate", st->encodes[MSG_ENC_DEFLATE]);
-	/* Producers' previews taken, by how their voxels came. */
+	/* Producers' previews decoded, by how their voxels came. */
 	add_count(s, "decodes_base64", st->decodes[MSG_ENC_BASE64]);
 	add_count(s, "decodes_deflate", st->decodes[MSG_ENC_DEFLATE]);
 	json_object_object_add(s, "jobs_by_state", jobs_by_state(reg));

@@ -227,7 +227,7 @@ sub_wrote(struct registry *reg, struct sub *s, size_t n, int64_t now)
 		return 0;
 	reg->stats.messages_sent++;
 	if (s->cur_live)
-		broadcast_written(s->cur, now_wall_us());
+		broadcast_written(s->cur, now_mono_us());
 	msgbuf_unref(s->cur);
 	s->cur = NULL;
 	s->skipped = 0;

@@ -87,22 +87,23 @@ take_preview(struct model *m, struct msg *msg)
 	m->previews++;
 }
 
-/* " voxels 0:N 1:N ...": each label the preview holds, and how much. */
+/* " voxels 0:N 1:N ...": each label the latest preview holds, and how
+ * much (counted once, when the model took it). */
 static void
-print_label_counts(FILE *out, const struct msg *msg)
+print_label_counts(FILE *out, const struct model *m)
 {
-	uint64_t counts[256];
 	int l;
 
-	count_labels(msg->payload, msg->payload_len, counts);
 	fputs(" voxels", out);
 	for (l = 0; l < 256; l++)
-		if (counts[l] > 0)
-			fprintf(out, " %d:%llu", l, (unsigned long long)counts[l]);
+		if (m->label_voxels[l] > 0)
+			fprintf(out, " %d:%llu", l,
+			    (unsigned long long)m->label_voxels[l]);
 }
 
+/* msg's line, once the model has applied it. */
 static void
-print_line(FILE *out, const struct msg *msg, double latency)
+print_line(FILE *out, const struct msg *msg, const struct model *m)
 {
 	fprintf(out, "%s seq %lld", msg_type_name(msg->type),
 	    (long long)msg->seq);
@@ -112,7 +113,7 @@ print_line(FILE *out, const struct msg *msg, double latency)
 	if (msg->type == MSG_PREVIEW && msg->skipped > 0)
 		fprintf(out, " skipped %lld", (long long)msg->skipped);
 	if (msg->type == MSG_PREVIEW)
-		print_label_counts(out, msg);
+		print_label_counts(out, m);
 	if (msg->type == MSG_STATUS && msg->labels > 1)
 		fprintf(out, " labels %d", msg->labels);
 	if (msg->type == MSG_STATUS)
@@ -123,7 +124,7 @@ print_line(FILE *out, const struct msg *msg, double latency)
 		fprintf(out, " state %s", msg_state_name(msg->state));
 	if (msg->type == MSG_ERROR)
 		fprintf(out, " code %s", msg->code);
-	fprintf(out, " latency %.1f ms\n", latency);
+	fprintf(out, " latency %.1f ms\n", m->latency_ms);
 	fflush(out);
 }
 
@@ -154,7 +155,6 @@ apply(struct model *m, struct msg *msg)
 		m->state = msg->state;
 		m->progress = msg->progress;
 		memcpy(m->vshape, msg->shape, sizeof(m->vshape));
-		m->labels = msg->labels > 1 ? msg->labels : 1;
 		snprintf(m->epoch, sizeof(m->epoch), "%s", msg->epoch);
 		/* A fresh snapshot (maybe of a restarted streamer) restarts
 		 * the numbering; a resumed one continues ours. */
@@ -213,9 +213,9 @@ model_apply(struct model *m, const char *text, size_t len, int64_t now_us,
 	m->messages++;
 	m->latency_ms = (now_us - msg.ts_us) / 1000.0;
 	count_rate(m, now_us);
-	if (lines != NULL)
-		print_line(lines, &msg, m->latency_ms);
 	apply(m, &msg);
+	if (lines != NULL)
+		print_line(lines, &msg, m);
 	type = (int)msg.type;
 	msg_clear(&msg);
 	return type;

@@ -38,7 +38,6 @@ struct model {
 	uint32_t	 scale;
 	uint8_t		*mask;		/* pshape voxels */
 	size_t		 mask_len;
-	int		 labels;	/* the job's, from status (1 unsaid) */
 	uint64_t	 label_voxels[256];	/* of the latest preview */
 	int64_t		 preview_seq;
 	uint64_t	 previews;

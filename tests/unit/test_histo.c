@@ -76,6 +76,10 @@ test_refused(void)
 	refused("{\"le\":[1],\"counts\":[0],\"sum\":0}", "one more");
 	refused("{\"le\":[1],\"counts\":[0,-1],\"sum\":0}", "one more");
 	refused("{\"le\":[1],\"counts\":[0,1.5],\"sum\":0}", "one more");
+	refused("{\"le\":[1],\"counts\":[9007199254740992,1],\"sum\":0}",
+	    "2^53");
+	refused("{\"le\":[1],\"counts\":[9223372036854775807,"
+	    "9223372036854775807],\"sum\":0}", "2^53");
 	refused("{\"le\":[1],\"counts\":[0,1],\"sum\":-2}", "\"sum\"");
 	refused("{\"le\":[1],\"counts\":[0,1],\"sum\":\"x\"}", "\"sum\"");
 }

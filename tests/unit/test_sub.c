@@ -322,6 +322,23 @@ test_broadcast(void)
 	teardown();
 	CU_ASSERT_EQUAL(histo_count(h), before + 1);
 	CU_ASSERT(h->sum >= sum && h->sum - sum < 60);
+
+	/* Replayed to a resumed subscriber: not a broadcast either. */
+	job = setup();
+	emit_progress(job, 10);
+	emit_progress(job, 20);
+	memset(&s, 0, sizeof(s));
+	CU_ASSERT_EQUAL(sub_attach(&reg, &s, job, 1, 0, reg.epoch), 0);
+	CU_ASSERT_EQUAL(take_msg(&s, &m), MSG_STATUS);
+	msg_clear(&m);
+	CU_ASSERT_EQUAL(take_msg(&s, &m), MSG_PROGRESS);
+	msg_clear(&m);
+	CU_ASSERT_FALSE(s.cur_live);
+	CU_ASSERT_EQUAL(take_msg(&s, &m), MSG_PROGRESS);
+	msg_clear(&m);
+	sub_detach(&s);
+	teardown();
+	CU_ASSERT_EQUAL(histo_count(h), before + 1);
 }
 
 static CU_TestInfo cases[] = {
