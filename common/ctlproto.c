@@ -248,14 +248,14 @@ ctlproto_put_preview(const char *id, const char *token, const char *encoding,
 }
 
 struct json_object *
-ctlproto_put_progress(const char *id, const char *token, int progress,
-    double eta_s)
+ctlproto_put_progress(const char *id, const char *token, int64_t progress,
+    const double *eta_s)
 {
 	struct json_object *r = job_request(CTLPROTO_PUT_PROGRESS, id, token);
 
 	if (r == NULL || add(r, "progress",
-	    json_object_new_int(progress)) == -1 || (eta_s >= 0 &&
-	    add(r, "eta_s", json_object_new_double(eta_s)) == -1)) {
+	    json_object_new_int64(progress)) == -1 || (eta_s != NULL &&
+	    add(r, "eta_s", json_object_new_double(*eta_s)) == -1)) {
 		json_object_put(r);
 		return NULL;
 	}

@@ -88,9 +88,12 @@ struct json_object *ctlproto_stats(void);
  */
 struct json_object *ctlproto_put_preview(const char *id, const char *token,
 	    const char *encoding, const char *payload, size_t len);
-/* eta_s < 0: none. */
+/*
+ * A producer's progress and, unless eta_s is NULL, its estimate, as the
+ * client gave them: the streamer is the one that checks them.
+ */
 struct json_object *ctlproto_put_progress(const char *id, const char *token,
-	    int progress, double eta_s);
+	    int64_t progress, const double *eta_s);
 /* state "succeeded", or "failed" with code and message. */
 struct json_object *ctlproto_complete(const char *id, const char *token,
 	    const char *state, const char *code, const char *message);

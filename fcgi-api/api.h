@@ -154,10 +154,10 @@ void	publish_route(const struct api_request *req,
 	    struct api_response *res);
 
 /* settings.c */
-void	settings_defaults(struct api_settings *set);
-int	settings_load(struct api_settings *set, const char *path, char *err,
-	    size_t errlen);
-void	settings_free(struct api_settings *set);
+void	api_settings_defaults(struct api_settings *set);
+int	api_settings_load(struct api_settings *set, const char *path,
+	    char *err, size_t errlen);
+void	api_settings_free(struct api_settings *set);
 
 /* server.c */
 int	server_start(int listen_fd, const struct api_settings *set,

@@ -65,10 +65,10 @@ load_settings(struct api_settings *set, char *err, size_t errlen)
 {
 	const char *path = flags.config;
 
-	settings_defaults(set);
+	api_settings_defaults(set);
 	if (path == NULL && access(DEFAULT_CONFIG, F_OK) == 0)
 		path = DEFAULT_CONFIG;
-	if (path != NULL && settings_load(set, path, err, errlen) == -1)
+	if (path != NULL && api_settings_load(set, path, err, errlen) == -1)
 		return -1;
 	daemon_override(&set->socket, flags.socket);
 	daemon_override(&set->control_socket, flags.control_socket);
@@ -118,7 +118,7 @@ reload(void)
 
 	if (load_settings(&next, err, sizeof(err)) == -1) {
 		log_warnx("reload: %s; keeping the running configuration", err);
-		settings_free(&next);
+		api_settings_free(&next);
 		return;
 	}
 	apply_log_settings(&next);
@@ -127,7 +127,7 @@ reload(void)
 		load_keys(&next, 0);
 	else if (next.keys_file != NULL || settings.keys_file != NULL)
 		log_warnx("reload: keys_file changed; restart to apply");
-	settings_free(&next);
+	api_settings_free(&next);
 	log_info("reload: done");
 }
 
@@ -283,6 +283,6 @@ main(int argc, char **argv)
 	if (pf != NULL)
 		pidfile_remove(pf);
 	keys_free(&keys);
-	settings_free(&settings);
+	api_settings_free(&settings);
 	return DAEMON_EXIT_OK;
 }

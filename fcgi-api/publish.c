@@ -130,6 +130,7 @@ post_progress(const struct api_request *req, const struct api_backend *be,
 	struct json_object *body, *p, *e = NULL;
 	char token[ID_TOKEN_LEN + 1];
 	const char *tok;
+	double eta;
 
 	if ((tok = producer_token(req, keys, token, res)) == NULL ||
 	    (body = api_json_body(req, body_max, res)) == NULL)
@@ -144,10 +145,13 @@ post_progress(const struct api_request *req, const struct api_backend *be,
 		if (res->status == 0)
 			api_error(res, 400, "invalid_field", "the body is "
 			    "{\"progress\": 0..100, \"eta_s\": seconds}");
-	} else
+	} else {
+		/* Forwarded as given: the streamer checks the ranges. */
+		eta = e != NULL ? json_object_get_double(e) : 0;
 		send_on(be, CTLPROTO_PUT_PROGRESS, ctlproto_put_progress(id,
-		    tok, (int)json_object_get_int64(p), e != NULL ?
-		    json_object_get_double(e) : -1), res);
+		    tok, json_object_get_int64(p), e != NULL ? &eta : NULL),
+		    res);
+	}
 	json_object_put(body);
 	explicit_bzero(token, sizeof(token));
 }

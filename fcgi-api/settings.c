@@ -45,7 +45,7 @@ default_threads(void)
 }
 
 void
-settings_defaults(struct api_settings *set)
+api_settings_defaults(struct api_settings *set)
 {
 	memset(set, 0, sizeof(*set));
 	set->control_socket = strdup("/run/maskstream/control.sock");
@@ -58,14 +58,14 @@ settings_defaults(struct api_settings *set)
 }
 
 int
-settings_load(struct api_settings *set, const char *path, char *err,
+api_settings_load(struct api_settings *set, const char *path, char *err,
     size_t errlen)
 {
 	return config_load(path, vars, set, err, errlen);
 }
 
 void
-settings_free(struct api_settings *set)
+api_settings_free(struct api_settings *set)
 {
 	config_free_strings(vars, set);
 }
