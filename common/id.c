@@ -15,7 +15,7 @@
 #include "b64.h"
 #include "id.h"
 
-#define ID_JOB_BYTES	16
+#define ID_JOB_BYTES	16	/* of randomness, at most, in an id */
 #define ID_TOKEN_BYTES	32
 
 static int	fill_random(uint8_t *, size_t);
@@ -43,21 +43,52 @@ fill_random(uint8_t *buf, size_t n)
 	return 0;
 }
 
-int
-id_job_new(char *out)
-{
-	static const char	 hex[] = "0123456789abcdef";
-	uint8_t			 raw[ID_JOB_BYTES];
-	size_t			 i;
+static const char	 hex[] = "0123456789abcdef";
 
-	if (fill_random(raw, sizeof(raw)) == -1)
+int
+id_hex_new(char *out, size_t len)
+{
+	uint8_t	 raw[ID_JOB_BYTES];
+	size_t	 i;
+
+	if (len > 2 * sizeof(raw)) {
+		errno = EINVAL;
 		return -1;
-	for (i = 0; i < sizeof(raw); i++) {
-		out[2 * i] = hex[raw[i] >> 4];
-		out[2 * i + 1] = hex[raw[i] & 0x0f];
 	}
-	out[ID_JOB_LEN] = '\0';
+	if (fill_random(raw, (len + 1) / 2) == -1)
+		return -1;
+	for (i = 0; i < len; i++)
+		out[i] = hex[i % 2 == 0 ? raw[i / 2] >> 4 : raw[i / 2] & 0x0f];
+	out[len] = '\0';
 	return 0;
+}
+
+int
+id_job_new(char *out, unsigned cell, unsigned shard)
+{
+	if (cell > ID_PLACE_MAX || shard > ID_PLACE_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	out[0] = hex[cell >> 4];
+	out[1] = hex[cell & 0x0f];
+	out[2] = hex[shard >> 4];
+	out[3] = hex[shard & 0x0f];
+	return id_hex_new(out + 4, ID_JOB_LEN - 4);
+}
+
+/* The value of a lowercase hex digit. */
+static unsigned
+hex_value(char c)
+{
+	return c >= 'a' ? (unsigned)(c - 'a' + 10) : (unsigned)(c - '0');
+}
+
+void
+id_job_place(const char *id, unsigned *cell, unsigned *shard)
+{
+	*cell = hex_value(id[0]) << 4 | hex_value(id[1]);
+	*shard = hex_value(id[2]) << 4 | hex_value(id[3]);
 }
 
 int

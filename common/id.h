@@ -1,7 +1,11 @@
 /*
- * id.h: job ids (128 random bits, 32 lowercase hex characters) and job
- * tokens (256 random bits, 43 base64url characters), both from
- * getrandom(2), and the one validator for either arriving from outside.
+ * id.h: job ids (32 lowercase hex characters: the cell and the shard
+ * that own the job, two each, then 112 random bits) and job tokens (256
+ * random bits, 43 base64url characters), both from getrandom(2), and
+ * the one validator for either arriving from outside.  An id names its
+ * place so that nginx routes it with a plain map on its first
+ * characters, and fcgi-api finds its shard without asking anyone
+ * (docs/sharding.md).
  */
 #ifndef MS_ID_H
 #define MS_ID_H
@@ -13,8 +17,19 @@
 #define ID_TOKEN_LEN	43
 #define ID_TOKEN_HASH_LEN	32	/* SHA-256 */
 
-/* Fill out (ID_JOB_LEN + 1 bytes) with a new id.  0, or -1 with errno. */
-int	id_job_new(char *out);
+#define ID_PLACE_MAX	255	/* the highest cell and shard number */
+
+/*
+ * Fill out (ID_JOB_LEN + 1 bytes) with a new id for a job of cell and
+ * shard (each 0..ID_PLACE_MAX).  0, or -1 with errno.
+ */
+int	id_job_new(char *out, unsigned cell, unsigned shard);
+
+/* The cell and shard a well-formed id names. */
+void	id_job_place(const char *id, unsigned *cell, unsigned *shard);
+
+/* Fill out (len + 1 bytes) with len random lowercase hex characters. */
+int	id_hex_new(char *out, size_t len);
 
 /* Fill out (ID_TOKEN_LEN + 1 bytes) with a new token.  0, or -1. */
 int	id_token_new(char *out);

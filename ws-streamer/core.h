@@ -151,6 +151,8 @@ struct registry {
 	size_t		  ring_bytes;
 	struct dueheap	  due;
 	char		  epoch[MSG_EPOCH_MAX];
+	unsigned	  cell;		/* fixed at start: new ids name them */
+	unsigned	  shard;
 	struct registry_stats stats;
 	struct journal	 *journal;	/* NULL: nothing is kept on disk */
 	int		  journal_failed;	/* the last write to it failed */
@@ -216,6 +218,8 @@ struct settings {
 	long long	 ring_len;
 	long long	 ring_bytes;
 	long long	 control_max_line;
+	long long	 cell;		/* where this streamer's jobs live: */
+	long long	 shard;		/* their ids name both */
 };
 
 /* What a control request asks of its connection beyond the reply. */

@@ -25,8 +25,9 @@ bucket_of(const struct registry *reg, const char *id)
 	uint64_t h = 0;
 	int i;
 
-	/* Ids are random: their first 16 hex digits hash well enough. */
-	for (i = 0; i < 16; i++)
+	/* Past their place (cell and shard, four digits) ids are random:
+	 * sixteen of those digits hash well enough. */
+	for (i = 4; i < 20; i++)
 		h = h << 4 | (uint64_t)(id[i] <= '9' ? id[i] - '0' :
 		    id[i] - 'a' + 10);
 	return (size_t)(h & (reg->nbuckets - 1));
@@ -45,13 +46,14 @@ registry_init(struct registry *reg, const struct settings *set)
 	while (reg->nbuckets < want)
 		reg->nbuckets *= 2;
 	reg->buckets = calloc(reg->nbuckets, sizeof(*reg->buckets));
-	if (reg->buckets == NULL || id_job_new(run) == -1) {
+	/* 64 random bits name this run of the streamer. */
+	if (reg->buckets == NULL || id_hex_new(run, 16) == -1) {
 		registry_free(reg);
 		return -1;
 	}
-	/* 64 random bits name this run of the streamer. */
-	memcpy(reg->epoch, run, 16);
-	reg->epoch[16] = '\0';
+	memcpy(reg->epoch, run, 17);
+	reg->cell = (unsigned)set->cell;
+	reg->shard = (unsigned)set->shard;
 	registry_configure(reg, set);
 	return 0;
 }
@@ -358,7 +360,8 @@ job_create(struct registry *reg, const struct jobspec *spec,
 		return NULL;
 	memset(&r, 0, sizeof(r));
 	r.type = JOURNAL_CREATE;
-	if (id_job_new(r.id) == -1 || new_tokens(spec, tokens, &r) == -1) {
+	if (id_job_new(r.id, reg->cell, reg->shard) == -1 ||
+	    new_tokens(spec, tokens, &r) == -1) {
 		explicit_bzero(tokens, sizeof(*tokens));
 		*err = CTLPROTO_INTERNAL;
 		*errstr = "no random bytes for an id or a token";

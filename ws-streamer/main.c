@@ -186,6 +186,12 @@ reload(void)
 	keep(&next.state_dir, &cur->state_dir);
 	next.ping_s = cur->ping_s;
 	next.hangup_s = cur->hangup_s;
+	if (next.cell != cur->cell || next.shard != cur->shard)
+		log_warnx("reload: cell and shard are fixed at start (the ids "
+		    "of this streamer's jobs name them); keeping cell %lld, "
+		    "shard %lld", cur->cell, cur->shard);
+	next.cell = cur->cell;
+	next.shard = cur->shard;
 	next.socket_mode = cur->socket_mode;
 	keep(&next.socket_group, &cur->socket_group);
 	settings_free(cur);
@@ -193,8 +199,8 @@ reload(void)
 	apply_log_settings(cur);
 	registry_configure(reg, cur);
 	log_info("reload: configuration reloaded (socket paths and access, "
-	    "ping_s, hangup_s, pidfile, state_dir and user need a restart; "
-	    "ring sizes apply to new jobs)");
+	    "ping_s, hangup_s, pidfile, state_dir, user, cell and shard need "
+	    "a restart; ring sizes apply to new jobs)");
 }
 
 static void

@@ -543,6 +543,8 @@ op_stats(struct registry *reg, struct json_object *req,
 	(void)req;
 	(void)res;
 	json_object_object_add(s, "epoch", json_object_new_string(reg->epoch));
+	add_count(s, "cell", reg->cell);
+	add_count(s, "shard", reg->shard);
 	add_count(s, "jobs", reg->njobs);
 	add_count(s, "jobs_running", reg->nrunning);
 	add_count(s, "jobs_finished", reg->nfinished);

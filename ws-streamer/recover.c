@@ -218,6 +218,31 @@ resume(struct registry *reg, const char **errstr)
 	return 0;
 }
 
+/*
+ * Jobs whose ids name another cell or shard than this streamer's (its
+ * settings changed under its state directory, or ids from before ids
+ * named their place): they go on, but nginx routes their subscribers by
+ * their ids, so say so.
+ */
+static void
+warn_misplaced(const struct registry *reg)
+{
+	const struct job *job;
+	unsigned cell, shard;
+	size_t n = 0;
+
+	TAILQ_FOREACH(job, &reg->jobs, entry) {
+		id_job_place(job->id, &cell, &shard);
+		if (cell != reg->cell || shard != reg->shard)
+			n++;
+	}
+	if (n > 0)
+		log_warnx("%zu recovered jobs name another place than this "
+		    "streamer's (cell %u, shard %u): nginx routes their "
+		    "subscribers by their ids (docs/sharding.md)", n,
+		    reg->cell, reg->shard);
+}
+
 int
 registry_recover(struct registry *reg, struct journal *j,
     struct journal_stats *st, const char **errstr)
@@ -233,6 +258,7 @@ registry_recover(struct registry *reg, struct journal *j,
 	TAILQ_FOREACH(job, &reg->jobs, entry)
 		if (!msg_state_terminal(job->state))
 			job->reserved = job->seq + JOURNAL_RESERVE;
+	warn_misplaced(reg);
 	/* Also cuts off a torn last record before anything is appended. */
 	if (registry_compact(reg, j, errstr) == -1)
 		return -1;

@@ -40,6 +40,8 @@ static const struct config_var vars[] = {
 	{ "ring_bytes", CONFIG_INT, S(ring_bytes), 4096, 1LL << 30, 0, 0 },
 	{ "control_max_line", CONFIG_INT, S(control_max_line), 4096,
 	    64LL << 20, 0, 0 },
+	{ "cell", CONFIG_INT, S(cell), 0, ID_PLACE_MAX, 0, 0 },
+	{ "shard", CONFIG_INT, S(shard), 0, ID_PLACE_MAX, 0, 0 },
 	{ NULL, CONFIG_STRING, 0, 0, 0, 0, 0 }
 };
 

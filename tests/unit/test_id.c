@@ -71,17 +71,58 @@ test_job_new(void)
 	char	 a[ID_JOB_LEN + 1], b[ID_JOB_LEN + 1];
 	int	 i;
 
-	CU_ASSERT_EQUAL_FATAL(id_job_new(a), 0);
+	CU_ASSERT_EQUAL_FATAL(id_job_new(a, 0, 0), 0);
 	CU_ASSERT_EQUAL(strlen(a), ID_JOB_LEN);
 	CU_ASSERT(is_lower_hex(a, ID_JOB_LEN));
 	CU_ASSERT(id_job_valid(a, strlen(a)));
 	for (i = 0; i < MANY; i++) {
-		CU_ASSERT_EQUAL_FATAL(id_job_new(b), 0);
+		CU_ASSERT_EQUAL_FATAL(id_job_new(b, 0, 0), 0);
 		CU_ASSERT_EQUAL_FATAL(strlen(b), ID_JOB_LEN);
 		CU_ASSERT_FATAL(id_job_valid(b, ID_JOB_LEN));
 		CU_ASSERT_FATAL(is_lower_hex(b, ID_JOB_LEN));
 		CU_ASSERT_NOT_EQUAL_FATAL(strcmp(a, b), 0);
 	}
+}
+
+/* An id names its cell and shard in its first four digits. */
+static void
+test_job_place(void)
+{
+	char	 id[ID_JOB_LEN + 1], seen[ID_JOB_LEN - 4][16];
+	unsigned cell, shard;
+	int	 i, j, k;
+
+	CU_ASSERT_EQUAL_FATAL(id_job_new(id, 3, 200), 0);
+	CU_ASSERT_NSTRING_EQUAL(id, "03c8", 4);
+	CU_ASSERT(id_job_valid(id, ID_JOB_LEN));
+	id_job_place(id, &cell, &shard);
+	CU_ASSERT_EQUAL(cell, 3);
+	CU_ASSERT_EQUAL(shard, 200);
+	CU_ASSERT_EQUAL_FATAL(id_job_new(id, ID_PLACE_MAX, 0), 0);
+	CU_ASSERT_NSTRING_EQUAL(id, "ff00", 4);
+	id_job_place(id, &cell, &shard);
+	CU_ASSERT_EQUAL(cell, 255);
+	CU_ASSERT_EQUAL(shard, 0);
+	/* Out of range: refused, not wrapped. */
+	CU_ASSERT_EQUAL(id_job_new(id, 256, 0), -1);
+	CU_ASSERT_EQUAL(id_job_new(id, 0, 256), -1);
+	/* The rest is random: every digit takes every value in time. */
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < MANY; i++) {
+		CU_ASSERT_EQUAL_FATAL(id_job_new(id, 1, 2), 0);
+		CU_ASSERT_NSTRING_EQUAL_FATAL(id, "0102", 4);
+		for (j = 4; j < ID_JOB_LEN; j++)
+			seen[j - 4][id[j] <= '9' ? id[j] - '0' :
+			    id[j] - 'a' + 10] = 1;
+	}
+	for (j = 0; j < ID_JOB_LEN - 4; j++)
+		for (k = 0; k < 16; k++)
+			CU_ASSERT(seen[j][k]);
+	/* Random hex of any length up to an id's randomness. */
+	CU_ASSERT_EQUAL(id_hex_new(id, 16), 0);
+	CU_ASSERT_EQUAL(strlen(id), 16);
+	CU_ASSERT(is_lower_hex(id, 16));
+	CU_ASSERT_EQUAL(id_hex_new(id, 33), -1);
 }
 
 static void
@@ -190,6 +231,7 @@ test_token_hash(void)
 
 static CU_TestInfo cases[] = {
 	{ "new job ids", test_job_new },
+	{ "an id's cell and shard", test_job_place },
 	{ "new tokens", test_token_new },
 	{ "job id validation", test_job_valid },
 	{ "token validation", test_token_valid },

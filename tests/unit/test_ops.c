@@ -1351,6 +1351,29 @@ test_rate_limit(void)
 	teardown();
 }
 
+/* A streamer's jobs name its cell and shard; stats say which they are. */
+static void
+test_place(void)
+{
+	struct json_object *reply, *s;
+	struct job *job;
+
+	memset(&test_set, 0, sizeof(test_set));
+	ntokens = 0;
+	settings_defaults(&test_set);
+	test_set.cell = 2;
+	test_set.shard = 17;
+	CU_ASSERT_EQUAL_FATAL(registry_init(reg, &test_set), 0);
+	job = create("{\"shape\":[4,4,4]}");
+	CU_ASSERT_NSTRING_EQUAL(job->id, "0211", 4);
+	reply = call("{\"version\":1,\"op\":\"stats\"}");
+	s = ok_member(reply, "stats");
+	CU_ASSERT_EQUAL(num(s, "cell"), 2);
+	CU_ASSERT_EQUAL(num(s, "shard"), 17);
+	json_object_put(reply);
+	teardown();
+}
+
 /* A producer silent for producer_timeout_s fails its job. */
 static void
 test_producer_timeout(void)
@@ -1399,6 +1422,7 @@ static CU_TestInfo cases[] = {
 	{ "max_finished", test_max_finished },
 	{ "producer and viewer tokens", test_producer_token },
 	{ "put_preview: length, labels, deflate", test_put_preview },
+	{ "ids name the streamer's cell and shard", test_place },
 	{ "put_progress and complete", test_put_progress_complete },
 	{ "get_preview", test_get_preview },
 	{ "previews at most preview.hz a second", test_rate_limit },
