@@ -407,6 +407,16 @@ request_op(struct json_object *req, enum ctlproto_op *op,
 	return -1;
 }
 
+int
+ctlproto_request_op(struct json_object *req, enum ctlproto_op *op)
+{
+	enum ctlproto_err err;
+	const char *why;
+
+	return json_object_is_type(req, json_type_object) ?
+	    request_op(req, op, &err, &why) : -1;
+}
+
 struct json_object *
 ctlproto_request_parse(const char *line, size_t len, enum ctlproto_op *op,
     enum ctlproto_err *err, const char **why)

@@ -135,6 +135,10 @@ int		 ctlproto_reply_read(struct json_object *reply,
 		    enum ctlproto_op op, struct ctlproto_reply *r,
 		    const char **errstr);
 
+/* The op a built request names (0), or -1 when it names none. */
+int		 ctlproto_request_op(struct json_object *req,
+		    enum ctlproto_op *op);
+
 /*
  * The streamer's side: parses a request line (len bytes, no newline).
  * Returns the request object (the caller puts it) with *op set, or NULL

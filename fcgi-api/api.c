@@ -369,11 +369,50 @@ one_job(const struct api_request *req, const struct api_backend *be,
 	json_object_put(reply);
 }
 
+/*
+ * Several shards: each one's number, whether it answered and takes jobs,
+ * and its stats; 200 while one of them takes jobs, else 503.
+ */
+static void
+cell_health(const struct api_cell *cell, struct api_response *res)
+{
+	struct json_object *body, *shards, *s, *stats;
+	size_t i, taking = 0;
+
+	body = json_object_new_object();
+	shards = json_object_new_array();
+	for (i = 0; i < cell->n; i++) {
+		stats = cell_shard_stats(&cell->shard[i]);
+		s = json_object_new_object();
+		json_object_object_add(s, "shard",
+		    json_object_new_int64(cell->shard[i].number));
+		json_object_object_add(s, "up",
+		    json_object_new_boolean(stats != NULL));
+		json_object_object_add(s, "draining",
+		    json_object_new_boolean(cell->shard[i].draining));
+		if (stats != NULL)
+			json_object_object_add(s, "streamer", stats);
+		json_object_array_add(shards, s);
+		if (stats != NULL && !cell->shard[i].draining)
+			taking++;
+	}
+	json_object_object_add(body, "status",
+	    json_object_new_string(taking > 0 ? "ok" : "unavailable"));
+	json_object_object_add(body, "shards", shards);
+	api_ok(res, taking > 0 ? 200 : 503, body);
+	if (taking == 0)
+		res->retry_after = API_RETRY_AFTER;
+}
+
 static void
 health(const struct api_backend *be, struct api_response *res)
 {
 	struct json_object *reply, *stats, *body;
 
+	if (be->cell != NULL && be->cell->n > 1) {
+		cell_health(be->cell, res);
+		return;
+	}
 	if ((stats = api_call(be, CTLPROTO_STATS, ctlproto_stats(), &reply,
 	    res)) != NULL) {
 		body = json_object_new_object();

@@ -66,9 +66,27 @@ struct api_response {
  * (taking it) and returns the reply, or NULL when the streamer cannot be
  * reached.
  */
+struct api_cell;
 struct api_backend {
 	struct json_object *(*call)(void *arg, struct json_object *req);
 	void		*arg;
+	const struct api_cell *cell;	/* its shards, when it is a cell */
+};
+
+/*
+ * The streamers of this host (docs/sharding.md): each shard is a
+ * backend of its own, and the cell (cell.c) one backend over them all.
+ */
+#define API_SHARDS_MAX	256
+struct api_shard {
+	unsigned		 number;	/* what its jobs' ids name */
+	int			 draining;	/* takes no new jobs */
+	struct api_backend	 be;		/* its control channel */
+};
+struct api_cell {
+	unsigned		 number;	/* what its jobs' ids name */
+	struct api_shard	*shard;
+	size_t			 n;		/* 1 .. API_SHARDS_MAX */
 };
 
 /* API keys: one per line in a file, reloaded on SIGHUP. */
@@ -93,6 +111,16 @@ struct api_settings {
 	long long	 threads;
 	long long	 body_max;
 	long long	 timeout_ms;	/* for one streamer request */
+	long long	 cell;		/* this host's cell number */
+	char		*shards;	/* "N=path ...": several streamers */
+	char		*draining;	/* "N ...": shards taking no new jobs */
+	/* What shards and control_socket say, after api_settings_shards(). */
+	struct api_shard_conf {
+		unsigned	 number;
+		const char	*control_socket;
+		int		 draining;
+	}		*shard_conf;
+	size_t		 nshards;
 };
 
 /* Who is asking: nobody, a holder of an API key, or of some token. */
@@ -138,10 +166,20 @@ int	api_method_is(const struct api_request *req, const char *m);
 int	api_holds_key(const struct api_request *req, struct api_keys *keys);
 void	api_not_allowed(struct api_response *res, const char *allow);
 
+/* cell.c */
+struct json_object *cell_call(void *arg, struct json_object *req);
+/* A shard's stats (the caller puts them), or NULL when it is away. */
+struct json_object *cell_shard_stats(const struct api_shard *s);
+
 /* metrics.c */
 enum api_route metrics_route_of(const char *path);
 void	metrics_count(enum api_route route, int status);
-int	metrics_write(FILE *f, struct json_object *stats);
+/* A shard's number and its stats, NULL when it did not answer. */
+struct metrics_shard {
+	unsigned		 number;
+	struct json_object	*stats;
+};
+int	metrics_write(FILE *f, const struct metrics_shard *sh, size_t n);
 void	metrics_route(const struct api_request *req,
 	    const struct api_backend *be, struct api_keys *keys,
 	    struct api_response *res);
@@ -157,6 +195,7 @@ void	publish_route(const struct api_request *req,
 void	api_settings_defaults(struct api_settings *set);
 int	api_settings_load(struct api_settings *set, const char *path,
 	    char *err, size_t errlen);
+int	api_settings_shards(struct api_settings *set, char *err, size_t errlen);
 void	api_settings_free(struct api_settings *set);
 
 /* server.c */

@@ -78,7 +78,7 @@ load_settings(struct api_settings *set, char *err, size_t errlen)
 		daemon_override(&set->log_level, "debug");
 	if (flags.threads > 0)
 		set->threads = flags.threads;
-	return 0;
+	return api_settings_shards(set, err, errlen);
 }
 
 static void

@@ -1,8 +1,9 @@
 /*
  * metrics.c: GET /api/metrics, the Prometheus text exposition (format
  * 0.0.4) of both daemons: the streamer's stats, asked for over the
- * control channel and read back checked, and fcgi-api's own count of
- * requests by route and status class.  Only for an address nginx trusts
+ * control channel and read back checked, each sample labelled with its
+ * shard, and fcgi-api's own count of requests by route and status
+ * class.  Only for an address nginx trusts
  * (it says so in MASKSTREAM_TRUSTED) or the holder of an API key.
  */
 #include <stdatomic.h>
@@ -119,60 +120,106 @@ count_of(struct json_object *o, const char *key)
 	return json_object_get_int64(v);
 }
 
+/* Whether any shard's stats have key (so that its family is written). */
+static int
+any_has(const struct metrics_shard *sh, size_t n, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (sh[i].stats != NULL &&
+		    json_object_object_get_ex(sh[i].stats, key, NULL))
+			return 1;
+	return 0;
+}
+
+/* Whether any shard's stats have key as a count. */
+static int
+any_count(const struct metrics_shard *sh, size_t n, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (count_of(sh[i].stats, key) >= 0)
+			return 1;
+	return 0;
+}
+
 static void
-stat_samples(FILE *f, struct json_object *stats)
+stat_samples(FILE *f, const struct metrics_shard *sh, size_t n)
 {
 	const struct stat_metric *m;
-	size_t i;
+	size_t i, k;
 	int64_t v;
 
 	for (i = 0; i < sizeof(stat_metrics) / sizeof(stat_metrics[0]); i++) {
 		m = &stat_metrics[i];
-		if ((v = count_of(stats, m->key)) < 0)
+		if (!any_count(sh, n, m->key))
 			continue;
 		family(f, m->name, m->type, m->help);
-		fprintf(f, "%s %lld\n", m->name, (long long)v);
+		for (k = 0; k < n; k++)
+			if ((v = count_of(sh[k].stats, m->key)) >= 0)
+				fprintf(f, "%s{shard=\"%u\"} %lld\n", m->name,
+				    sh[k].number, (long long)v);
 	}
 }
 
-/* name{label="value"} for each of keys found in stats, as "<prefix><key>". */
+/*
+ * A family with one more label: name{shard="N",label="key"} for each of
+ * keys found in a shard's member (or, with member NULL, its stats) as
+ * "<prefix><key>".
+ */
 static void
-labelled(FILE *f, struct json_object *o, const char *prefix,
-    const char *const keys[], const char *name, const char *label)
+labelled(FILE *f, const struct metrics_shard *sh, size_t n,
+    const char *member, const char *prefix, const char *const keys[],
+    const char *name, const char *label)
 {
+	struct json_object *o;
 	char key[64];
+	size_t k;
 	int64_t v;
 	int i;
 
-	for (i = 0; keys[i] != NULL; i++) {
-		snprintf(key, sizeof(key), "%s%s", prefix, keys[i]);
-		if ((v = count_of(o, key)) >= 0)
-			fprintf(f, "%s{%s=\"%s\"} %lld\n", name, label, keys[i],
-			    (long long)v);
+	for (k = 0; k < n; k++) {
+		o = sh[k].stats;
+		if (o == NULL || (member != NULL &&
+		    !json_object_object_get_ex(o, member, &o)))
+			continue;
+		for (i = 0; keys[i] != NULL; i++) {
+			snprintf(key, sizeof(key), "%s%s", prefix, keys[i]);
+			if ((v = count_of(o, key)) >= 0)
+				fprintf(f, "%s{shard=\"%u\",%s=\"%s\"} %lld\n",
+				    name, sh[k].number, label, keys[i],
+				    (long long)v);
+		}
 	}
 }
 
 static void
-labelled_samples(FILE *f, struct json_object *stats)
+labelled_samples(FILE *f, const struct metrics_shard *sh, size_t n)
 {
 	static const char *const states[] = { "running", "succeeded",
 	    "failed", "cancelled", NULL };
 	static const char *const encodings[] = { "base64", "deflate", NULL };
-	struct json_object *by_state;
 
-	if (json_object_object_get_ex(stats, "jobs_by_state", &by_state)) {
+	if (any_has(sh, n, "jobs_by_state")) {
 		family(f, "maskstream_jobs", "gauge",
 		    "Jobs the streamer holds, by state.");
-		labelled(f, by_state, "", states, "maskstream_jobs", "state");
+		labelled(f, sh, n, "jobs_by_state", "", states,
+		    "maskstream_jobs", "state");
 	}
-	family(f, "maskstream_preview_encodes_total", "counter",
-	    "Previews encoded for subscribers, by encoding.");
-	labelled(f, stats, "encodes_", encodings,
-	    "maskstream_preview_encodes_total", "encoding");
-	family(f, "maskstream_preview_decodes_total", "counter",
-	    "Producers' previews decoded, by how their voxels came.");
-	labelled(f, stats, "decodes_", encodings,
-	    "maskstream_preview_decodes_total", "encoding");
+	if (any_has(sh, n, "encodes_base64")) {
+		family(f, "maskstream_preview_encodes_total", "counter",
+		    "Previews encoded for subscribers, by encoding.");
+		labelled(f, sh, n, NULL, "encodes_", encodings,
+		    "maskstream_preview_encodes_total", "encoding");
+	}
+	if (any_has(sh, n, "decodes_base64")) {
+		family(f, "maskstream_preview_decodes_total", "counter",
+		    "Producers' previews decoded, by how their voxels came.");
+		labelled(f, sh, n, NULL, "decodes_", encodings,
+		    "maskstream_preview_decodes_total", "encoding");
+	}
 }
 
 /*
@@ -193,33 +240,53 @@ format_bound(char *buf, size_t len, double v)
 	snprintf(buf, len, "%.17g", v);
 }
 
-/* A histogram of stats' member key, as name, if it reads back. */
+/* One shard's samples of a histogram, if its JSON reads back. */
 static void
-histogram(FILE *f, struct json_object *stats, const char *key,
-    const char *name, const char *help)
+histogram_samples(FILE *f, struct json_object *o, unsigned shard,
+    const char *name)
 {
-	struct json_object *o;
 	const char *errstr;
 	struct histo h;
 	uint64_t n = 0;
 	char le[32];
 	int i;
 
-	if (!json_object_object_get_ex(stats, key, &o) ||
-	    histo_from_json(o, &h, &errstr) == -1)
+	if (histo_from_json(o, &h, &errstr) == -1)
 		return;
-	family(f, name, "histogram", help);
 	for (i = 0; i < h.nbounds; i++) {
 		n += h.counts[i];
 		format_bound(le, sizeof(le), h.le[i]);
-		fprintf(f, "%s_bucket{le=\"%s\"} %llu\n", name, le,
-		    (unsigned long long)n);
+		fprintf(f, "%s_bucket{shard=\"%u\",le=\"%s\"} %llu\n", name,
+		    shard, le, (unsigned long long)n);
 	}
 	n += h.counts[h.nbounds];
-	fprintf(f, "%s_bucket{le=\"+Inf\"} %llu\n", name,
+	fprintf(f, "%s_bucket{shard=\"%u\",le=\"+Inf\"} %llu\n", name, shard,
 	    (unsigned long long)n);
-	fprintf(f, "%s_sum %.9g\n", name, h.sum);
-	fprintf(f, "%s_count %llu\n", name, (unsigned long long)n);
+	fprintf(f, "%s_sum{shard=\"%u\"} %.9g\n", name, shard, h.sum);
+	fprintf(f, "%s_count{shard=\"%u\"} %llu\n", name, shard,
+	    (unsigned long long)n);
+}
+
+/* A histogram of the shards' member key, as name. */
+static void
+histogram(FILE *f, const struct metrics_shard *sh, size_t n, const char *key,
+    const char *name, const char *help)
+{
+	struct json_object *o;
+	const char *errstr;
+	struct histo h;
+	size_t k;
+	int header = 0;
+
+	for (k = 0; k < n; k++) {
+		if (sh[k].stats == NULL ||
+		    !json_object_object_get_ex(sh[k].stats, key, &o) ||
+		    histo_from_json(o, &h, &errstr) == -1)
+			continue;
+		if (!header++)
+			family(f, name, "histogram", help);
+		histogram_samples(f, o, sh[k].number, name);
+	}
 }
 
 static void
@@ -240,28 +307,30 @@ api_samples(FILE *f)
 }
 
 int
-metrics_write(FILE *f, struct json_object *stats)
+metrics_write(FILE *f, const struct metrics_shard *sh, size_t n)
 {
+	size_t k;
+
 	family(f, "maskstream_streamer_up", "gauge",
-	    "1 when fcgi-api reached the streamer for this scrape.");
-	fprintf(f, "maskstream_streamer_up %d\n", stats != NULL);
-	if (stats != NULL) {
-		stat_samples(f, stats);
-		labelled_samples(f, stats);
-		histogram(f, stats, "broadcast_seconds",
-		    "maskstream_broadcast_seconds", "Time from a message's "
-		    "production to its last write to a live subscriber.");
-		histogram(f, stats, "journal_sync_seconds",
-		    "maskstream_journal_sync_seconds",
-		    "Time the job journal's syncs to disk took.");
-	}
+	    "1 when fcgi-api reached the shard's streamer for this scrape.");
+	for (k = 0; k < n; k++)
+		fprintf(f, "maskstream_streamer_up{shard=\"%u\"} %d\n",
+		    sh[k].number, sh[k].stats != NULL);
+	stat_samples(f, sh, n);
+	labelled_samples(f, sh, n);
+	histogram(f, sh, n, "broadcast_seconds",
+	    "maskstream_broadcast_seconds", "Time from a message's "
+	    "production to its last write to a live subscriber.");
+	histogram(f, sh, n, "journal_sync_seconds",
+	    "maskstream_journal_sync_seconds",
+	    "Time the job journal's syncs to disk took.");
 	api_samples(f);
 	return ferror(f) ? -1 : 0;
 }
 
-/* The exposition into res, from stats (NULL: the streamer is away). */
+/* The exposition into res, from each shard's stats (NULL: away). */
 static void
-expose(struct json_object *stats, struct api_response *res)
+expose(const struct metrics_shard *sh, size_t n, struct api_response *res)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -271,7 +340,7 @@ expose(struct json_object *stats, struct api_response *res)
 		api_error(res, 500, "internal", "out of memory");
 		return;
 	}
-	if (metrics_write(f, stats) == -1 || fclose(f) == EOF) {
+	if (metrics_write(f, sh, n) == -1 || fclose(f) == EOF) {
 		free(text);
 		api_error(res, 500, "internal", "out of memory");
 		return;
@@ -282,12 +351,49 @@ expose(struct json_object *stats, struct api_response *res)
 	res->content_type = METRICS_TYPE;
 }
 
+/* Every shard of the cell, whether or not it answers. */
+static void
+expose_cell(const struct api_cell *cell, struct api_response *res)
+{
+	struct metrics_shard *sh;
+	size_t k;
+
+	if ((sh = calloc(cell->n, sizeof(*sh))) == NULL) {
+		api_error(res, 500, "internal", "out of memory");
+		return;
+	}
+	for (k = 0; k < cell->n; k++) {
+		sh[k].number = cell->shard[k].number;
+		sh[k].stats = cell_shard_stats(&cell->shard[k]);
+	}
+	expose(sh, cell->n, res);
+	for (k = 0; k < cell->n; k++)
+		json_object_put(sh[k].stats);
+	free(sh);
+}
+
+/* A backend of one streamer, shard 0. */
+static void
+expose_one(const struct api_backend *be, struct api_response *res)
+{
+	struct json_object *reply;
+	struct metrics_shard one = { 0, NULL };
+
+	one.stats = api_call(be, CTLPROTO_STATS, ctlproto_stats(), &reply,
+	    res);
+	if (one.stats == NULL) {
+		/* Still fcgi-api's own, with the streamer down. */
+		api_response_free(res);
+		memset(res, 0, sizeof(*res));
+	}
+	expose(&one, 1, res);
+	json_object_put(reply);
+}
+
 void
 metrics_route(const struct api_request *req, const struct api_backend *be,
     struct api_keys *keys, struct api_response *res)
 {
-	struct json_object *reply, *stats;
-
 	if (!api_method_is(req, "GET") && !api_method_is(req, "HEAD")) {
 		api_not_allowed(res, "GET, HEAD");
 		return;
@@ -299,12 +405,8 @@ metrics_route(const struct api_request *req, const struct api_backend *be,
 		    "addresses, or with an API key");
 		return;
 	}
-	stats = api_call(be, CTLPROTO_STATS, ctlproto_stats(), &reply, res);
-	if (stats == NULL) {
-		/* Still fcgi-api's own, with the streamer down. */
-		api_response_free(res);
-		memset(res, 0, sizeof(*res));
-	}
-	expose(stats, res);
-	json_object_put(reply);
+	if (be->cell != NULL)
+		expose_cell(be->cell, res);
+	else
+		expose_one(be, res);
 }

@@ -1,7 +1,7 @@
 /*
  * server.c: the FastCGI side of fcgi-api.  A few worker threads each
  * accept requests with FCGX_Accept_r(), keep their own connection to
- * the streamer's control socket (reconnecting when it broke), and turn
+ * each streamer's control socket (reconnecting when it broke), and turn
  * FastCGI parameters into struct api_request and back.
  */
 #include <sys/socket.h>
@@ -23,13 +23,22 @@
 
 #define REPLY_MAX	(16u << 20)
 
+/* A worker's connection to one shard's control socket. */
+struct shard_conn {
+	const struct api_settings	*set;
+	const char			*path;
+	struct ctlclient		 ctl;
+};
+
 struct worker {
 	pthread_t			 thread;
 	int				 started;
 	int				 listen_fd;
 	const struct api_settings	*set;
 	struct api_keys			*keys;
-	struct ctlclient		 ctl;
+	struct shard_conn		*conns;	/* one per shard */
+	struct api_shard		*shards;
+	struct api_cell			 cell;
 	char				*body;	/* bodycap + 1 bytes */
 	size_t				 bodycap;
 	atomic_int			 busy;	/* serving a request */
@@ -54,27 +63,51 @@ peer_closed(int fd)
 }
 
 static struct json_object *
-backend_call(void *arg, struct json_object *req)
+shard_call(void *arg, struct json_object *req)
 {
-	struct worker *w = arg;
+	struct shard_conn *c = arg;
 	struct json_object *reply;
 	const char *errstr;
 
-	if (w->ctl.fd != -1 && peer_closed(w->ctl.fd))
-		ctlclient_close(&w->ctl);
-	if (w->ctl.fd == -1 && ctlclient_open(&w->ctl, w->set->control_socket,
-	    REPLY_MAX, (int)w->set->timeout_ms, &errstr) == -1) {
-		log_warn("streamer at \"%s\": %s", w->set->control_socket,
-		    errstr);
+	if (c->ctl.fd != -1 && peer_closed(c->ctl.fd))
+		ctlclient_close(&c->ctl);
+	if (c->ctl.fd == -1 && ctlclient_open(&c->ctl, c->path, REPLY_MAX,
+	    (int)c->set->timeout_ms, &errstr) == -1) {
+		log_warn("streamer at \"%s\": %s", c->path, errstr);
 		json_object_put(req);
 		return NULL;
 	}
-	reply = ctlclient_call(&w->ctl, req, &errstr);
+	reply = ctlclient_call(&c->ctl, req, &errstr);
 	json_object_put(req);
 	if (reply == NULL)
-		log_warnx("streamer at \"%s\": %s", w->set->control_socket,
-		    errstr);
+		log_warnx("streamer at \"%s\": %s", c->path, errstr);
 	return reply;
+}
+
+/* The worker's shards, each a backend on its own connection. */
+static int
+worker_cell(struct worker *w)
+{
+	const struct api_settings *set = w->set;
+	size_t i;
+
+	w->conns = calloc(set->nshards, sizeof(*w->conns));
+	w->shards = calloc(set->nshards, sizeof(*w->shards));
+	if (w->conns == NULL || w->shards == NULL)
+		return -1;
+	for (i = 0; i < set->nshards; i++) {
+		w->conns[i].set = set;
+		w->conns[i].path = set->shard_conf[i].control_socket;
+		w->conns[i].ctl.fd = -1;
+		w->shards[i].number = set->shard_conf[i].number;
+		w->shards[i].draining = set->shard_conf[i].draining;
+		w->shards[i].be.call = shard_call;
+		w->shards[i].be.arg = &w->conns[i];
+	}
+	w->cell.number = (unsigned)set->cell;
+	w->cell.shard = w->shards;
+	w->cell.n = set->nshards;
+	return 0;
 }
 
 static const char *
@@ -203,7 +236,7 @@ write_response(FCGX_Request *r, const struct api_request *req,
 static void
 serve(struct worker *w, FCGX_Request *r)
 {
-	struct api_backend be = { backend_call, w };
+	struct api_backend be = { cell_call, &w->cell, &w->cell };
 	struct api_response res;
 	struct api_request req;
 	const char *trusted;
@@ -253,6 +286,7 @@ worker_main(void *arg)
 {
 	struct worker *w = arg;
 	FCGX_Request r;
+	size_t i;
 
 	if (FCGX_InitRequest(&r, w->listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_warnx("FCGX_InitRequest failed");
@@ -278,7 +312,8 @@ worker_main(void *arg)
 		atomic_store(&w->busy, 0);
 	}
 	FCGX_Free(&r, 0);
-	ctlclient_close(&w->ctl);
+	for (i = 0; i < w->cell.n; i++)
+		ctlclient_close(&w->conns[i].ctl);
 	return NULL;
 }
 
@@ -318,9 +353,9 @@ server_start(int listen_fd, const struct api_settings *set,
 		w->listen_fd = listen_fd;
 		w->set = set;
 		w->keys = keys;
-		w->ctl.fd = -1;
 		w->bodycap = (size_t)set->body_max;
-		if ((w->body = malloc(w->bodycap + 1)) == NULL ||
+		if (worker_cell(w) == -1 ||
+		    (w->body = malloc(w->bodycap + 1)) == NULL ||
 		    pthread_create(&w->thread, NULL, worker_main, w) != 0)
 			break;
 		w->started = 1;
@@ -369,6 +404,8 @@ server_stop(void)
 		if (workers[i].started)
 			end_worker(&workers[i]);
 		free(workers[i].body);
+		free(workers[i].conns);
+		free(workers[i].shards);
 	}
 	free(workers);
 	workers = NULL;

@@ -24,6 +24,9 @@ static const struct config_var vars[] = {
 	{ "threads", CONFIG_INT, S(threads), 1, 256, 0, 0 },
 	{ "body_max", CONFIG_INT, S(body_max), 256, 16 << 20, 0, 0 },
 	{ "timeout_ms", CONFIG_INT, S(timeout_ms), 10, 60000, 0, 0 },
+	{ "cell", CONFIG_INT, S(cell), 0, ID_PLACE_MAX, 0, 0 },
+	{ "shards", CONFIG_STRING, S(shards), 0, 0, 0, 0 },
+	{ "draining", CONFIG_STRING, S(draining), 0, 0, 0, 0 },
 	{ NULL, CONFIG_STRING, 0, 0, 0, 0, 0 }
 };
 
@@ -64,8 +67,119 @@ api_settings_load(struct api_settings *set, const char *path, char *err,
 	return config_load(path, vars, set, err, errlen);
 }
 
+/* A shard number, 0..ID_PLACE_MAX, from s[0..len); -1 if it is not one. */
+static int
+shard_number(const char *s, size_t len)
+{
+	unsigned v = 0;
+	size_t i;
+
+	if (len == 0 || len > 3)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	return v <= ID_PLACE_MAX ? (int)v : -1;
+}
+
+/* Each "N=path" of shards, in order, into set->shard_conf. */
+static int
+parse_shards(struct api_settings *set, char *err, size_t errlen)
+{
+	char *p = set->shards, *eq;
+	size_t len, i;
+	int number;
+
+	while (*p != '\0') {
+		p += strspn(p, " \t");
+		if ((len = strcspn(p, " \t")) == 0)
+			break;
+		if ((eq = memchr(p, '=', len)) == NULL ||
+		    (number = shard_number(p, (size_t)(eq - p))) == -1 ||
+		    eq[1] != '/') {
+			snprintf(err, errlen, "shards: \"%.*s\" is not "
+			    "N=/path/of/its/control.sock with N in 0..255",
+			    (int)len, p);
+			return -1;
+		}
+		for (i = 0; i < set->nshards; i++)
+			if (set->shard_conf[i].number == (unsigned)number) {
+				snprintf(err, errlen, "shards: shard %d is "
+				    "named twice", number);
+				return -1;
+			}
+		if (set->nshards == API_SHARDS_MAX) {
+			snprintf(err, errlen, "shards: more than %d",
+			    API_SHARDS_MAX);
+			return -1;
+		}
+		set->shard_conf[set->nshards].number = (unsigned)number;
+		/* The path, cut out of the string in place. */
+		set->shard_conf[set->nshards++].control_socket = eq + 1;
+		p += len;
+		if (*p != '\0')
+			*p++ = '\0';
+	}
+	return 0;
+}
+
+/* Each number of draining marks its shard. */
+static int
+parse_draining(struct api_settings *set, char *err, size_t errlen)
+{
+	const char *p = set->draining;
+	size_t len, i;
+	int number;
+
+	while (p != NULL && *(p += strspn(p, " \t")) != '\0') {
+		len = strcspn(p, " \t");
+		number = shard_number(p, len);
+		for (i = 0; i < set->nshards; i++)
+			if (number >= 0 &&
+			    set->shard_conf[i].number == (unsigned)number)
+				break;
+		if (i == set->nshards) {
+			snprintf(err, errlen, "draining: \"%.*s\" is not a "
+			    "shard of shards", (int)len, p);
+			return -1;
+		}
+		set->shard_conf[i].draining = 1;
+		p += len;
+	}
+	return 0;
+}
+
+/*
+ * The shards, from shards ("N=path ..."), or the one shard, numbered 0,
+ * at control_socket; then which are draining.
+ */
+int
+api_settings_shards(struct api_settings *set, char *err, size_t errlen)
+{
+	free(set->shard_conf);
+	set->nshards = 0;
+	if ((set->shard_conf = calloc(API_SHARDS_MAX,
+	    sizeof(*set->shard_conf))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (set->shards == NULL || set->shards[strspn(set->shards,
+	    " \t")] == '\0') {
+		set->shard_conf[0].number = 0;
+		set->shard_conf[0].control_socket = set->control_socket;
+		set->nshards = 1;
+	} else if (parse_shards(set, err, errlen) == -1)
+		return -1;
+	return parse_draining(set, err, errlen);
+}
+
 void
 api_settings_free(struct api_settings *set)
 {
+	free(set->shard_conf);
+	set->shard_conf = NULL;
+	set->nshards = 0;
 	config_free_strings(vars, set);
 }

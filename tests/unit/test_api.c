@@ -171,7 +171,7 @@ strict_parse(const char *text)
 static void
 handle(const struct api_case *c, struct fake *f, struct api_response *res)
 {
-	struct api_backend be = { fake_call, f };
+	struct api_backend be = { fake_call, f, NULL };
 	struct api_request req;
 
 	memset(&req, 0, sizeof(req));

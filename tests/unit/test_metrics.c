@@ -66,7 +66,7 @@ static void
 get(const char *method, int trusted, const char *auth, struct api_keys *k,
     struct api_response *res)
 {
-	struct api_backend be = { fake_call, NULL };
+	struct api_backend be = { fake_call, NULL, NULL };
 	struct api_request req;
 
 	keys();
@@ -151,34 +151,41 @@ test_exposition(void)
 	get("GET", 1, NULL, &no_keys, &res);
 	t = text(&res);
 	has(t, "# TYPE maskstream_streamer_up gauge");
-	has(t, "maskstream_streamer_up 1");
+	has(t, "maskstream_streamer_up{shard=\"0\"} 1");
 	has(t, "# TYPE maskstream_jobs_created_total counter");
-	has(t, "maskstream_jobs_created_total 7");
-	has(t, "maskstream_websocket_connections 2");
-	has(t, "maskstream_websocket_subscribers 1");
-	has(t, "maskstream_control_connections 1");
-	has(t, "maskstream_messages_total 40");
-	has(t, "maskstream_messages_sent_total 38");
-	has(t, "maskstream_sent_bytes_total 123456");
-	has(t, "maskstream_previews_skipped_total 2");
-	has(t, "maskstream_slow_subscribers_closed_total 0");
-	has(t, "maskstream_pings_total 4");
-	has(t, "maskstream_ping_hangups_total 1");
+	has(t, "maskstream_jobs_created_total{shard=\"0\"} 7");
+	has(t, "maskstream_websocket_connections{shard=\"0\"} 2");
+	has(t, "maskstream_websocket_subscribers{shard=\"0\"} 1");
+	has(t, "maskstream_control_connections{shard=\"0\"} 1");
+	has(t, "maskstream_messages_total{shard=\"0\"} 40");
+	has(t, "maskstream_messages_sent_total{shard=\"0\"} 38");
+	has(t, "maskstream_sent_bytes_total{shard=\"0\"} 123456");
+	has(t, "maskstream_previews_skipped_total{shard=\"0\"} 2");
+	has(t, "maskstream_slow_subscribers_closed_total{shard=\"0\"} 0");
+	has(t, "maskstream_pings_total{shard=\"0\"} 4");
+	has(t, "maskstream_ping_hangups_total{shard=\"0\"} 1");
 	has(t, "# TYPE maskstream_jobs gauge");
-	has(t, "maskstream_jobs{state=\"running\"} 1");
-	has(t, "maskstream_jobs{state=\"cancelled\"} 1");
-	has(t, "maskstream_jobs{state=\"failed\"} 0");
-	has(t, "maskstream_preview_encodes_total{encoding=\"base64\"} 12");
-	has(t, "maskstream_preview_encodes_total{encoding=\"deflate\"} 3");
-	has(t, "maskstream_preview_decodes_total{encoding=\"deflate\"} 6");
+	has(t, "maskstream_jobs{shard=\"0\",state=\"running\"} 1");
+	has(t, "maskstream_jobs{shard=\"0\",state=\"cancelled\"} 1");
+	has(t, "maskstream_jobs{shard=\"0\",state=\"failed\"} 0");
+	has(t, "maskstream_preview_encodes_total{shard=\"0\","
+	    "encoding=\"base64\"} 12");
+	has(t, "maskstream_preview_encodes_total{shard=\"0\","
+	    "encoding=\"deflate\"} 3");
+	has(t, "maskstream_preview_decodes_total{shard=\"0\","
+	    "encoding=\"deflate\"} 6");
 	/* Buckets made cumulative; +Inf is the count. */
 	has(t, "# TYPE maskstream_broadcast_seconds histogram");
-	has(t, "maskstream_broadcast_seconds_bucket{le=\"0.001\"} 3");
-	has(t, "maskstream_broadcast_seconds_bucket{le=\"0.01\"} 4");
-	has(t, "maskstream_broadcast_seconds_bucket{le=\"1\"} 4");
-	has(t, "maskstream_broadcast_seconds_bucket{le=\"+Inf\"} 6");
-	has(t, "maskstream_broadcast_seconds_sum 20.5");
-	has(t, "maskstream_broadcast_seconds_count 6");
+	has(t, "maskstream_broadcast_seconds_bucket{shard=\"0\","
+	    "le=\"0.001\"} 3");
+	has(t, "maskstream_broadcast_seconds_bucket{shard=\"0\","
+	    "le=\"0.01\"} 4");
+	has(t, "maskstream_broadcast_seconds_bucket{shard=\"0\","
+	    "le=\"1\"} 4");
+	has(t, "maskstream_broadcast_seconds_bucket{shard=\"0\","
+	    "le=\"+Inf\"} 6");
+	has(t, "maskstream_broadcast_seconds_sum{shard=\"0\"} 20.5");
+	has(t, "maskstream_broadcast_seconds_count{shard=\"0\"} 6");
 	/* No journal in these stats: no family for it. */
 	CU_ASSERT_PTR_NULL(strstr(t, "journal"));
 	api_response_free(&res);
@@ -256,7 +263,7 @@ test_streamer_away(void)
 		reply = replies[i];
 		get("GET", 1, NULL, &no_keys, &res);
 		t = text(&res);
-		has(t, "maskstream_streamer_up 0");
+		has(t, "maskstream_streamer_up{shard=\"0\"} 0");
 		has(t, "# TYPE maskstream_api_requests_total counter");
 		CU_ASSERT_PTR_NULL(strstr(t, "maskstream_jobs"));
 		api_response_free(&res);
@@ -267,9 +274,62 @@ test_streamer_away(void)
 	    "\"messages\":-4}}";
 	get("GET", 1, NULL, &no_keys, &res);
 	t = text(&res);
-	has(t, "maskstream_jobs_created_total 1");
+	has(t, "maskstream_jobs_created_total{shard=\"0\"} 1");
 	CU_ASSERT_PTR_NULL(strstr(t, "broadcast"));
 	CU_ASSERT_PTR_NULL(strstr(t, "maskstream_messages_total"));
+	api_response_free(&res);
+}
+
+static int
+occurrences(const char *t, const char *what)
+{
+	int n = 0;
+
+	while ((t = strstr(t, what)) != NULL) {
+		n++;
+		t++;
+	}
+	return n;
+}
+
+/* A cell of two shards: each labelled, up or not. */
+static void
+test_cell(void)
+{
+	struct api_shard shards[2] = {
+		{ 0, 0, { fake_call, NULL, NULL } },
+		{ 5, 0, { fake_call, NULL, NULL } }
+	};
+	struct api_cell cell = { 0, shards, 2 };
+	struct api_backend be = { cell_call, &cell, &cell };
+	struct api_request req;
+	struct api_response res;
+	const char *t;
+
+	keys();
+	/* The fake answers every shard alike: both up, then both away. */
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.path = "/api/metrics";
+	req.trusted = 1;
+	reply = STATS;
+	api_handle(&req, &be, &no_keys, API_BODY_MAX_DEFAULT, &res);
+	t = text(&res);
+	has(t, "maskstream_streamer_up{shard=\"0\"} 1");
+	has(t, "maskstream_streamer_up{shard=\"5\"} 1");
+	has(t, "maskstream_jobs_created_total{shard=\"5\"} 7");
+	/* One family header, however many shards. */
+	CU_ASSERT_EQUAL(occurrences(t, "# TYPE maskstream_jobs_created_total"),
+	    1);
+	CU_ASSERT_EQUAL(occurrences(t, "# TYPE maskstream_broadcast_seconds"),
+	    1);
+	api_response_free(&res);
+	reply = NULL;
+	api_handle(&req, &be, &no_keys, API_BODY_MAX_DEFAULT, &res);
+	t = text(&res);
+	has(t, "maskstream_streamer_up{shard=\"0\"} 0");
+	has(t, "maskstream_streamer_up{shard=\"5\"} 0");
+	CU_ASSERT_PTR_NULL(strstr(t, "maskstream_jobs_created_total"));
 	api_response_free(&res);
 }
 
@@ -279,6 +339,7 @@ static CU_TestInfo cases[] = {
 	{ "requests by route and status class", test_requests },
 	{ "a request's route", test_route_of },
 	{ "the streamer away or answering nonsense", test_streamer_away },
+	{ "a cell's shards, each labelled", test_cell },
 	CU_TEST_INFO_NULL
 };
 
