@@ -280,6 +280,59 @@ test_health(void)
 	json_object_put(a);
 }
 
+/* fcgi-api.conf's shards and draining, as api_settings_shards() reads
+ * them; err names what is wrong. */
+static int
+shards_of(const char *list, const char *draining, struct api_settings *set,
+    char *err, size_t len)
+{
+	api_settings_defaults(set);
+	free(set->shards);
+	free(set->draining);
+	set->shards = list != NULL ? strdup(list) : NULL;
+	set->draining = draining != NULL ? strdup(draining) : NULL;
+	return api_settings_shards(set, err, len);
+}
+
+static void
+test_settings(void)
+{
+	struct api_settings set;
+	char err[256];
+
+	/* None: the one streamer at control_socket, shard 0. */
+	CU_ASSERT_EQUAL(shards_of(NULL, NULL, &set, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(set.nshards, 1);
+	CU_ASSERT_EQUAL(set.shard_conf[0].number, 0);
+	CU_ASSERT_STRING_EQUAL(set.shard_conf[0].control_socket,
+	    set.control_socket);
+	api_settings_free(&set);
+	CU_ASSERT_EQUAL(shards_of(" 0=/a/c.sock\t7=/b/c.sock ", "7", &set,
+	    err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(set.nshards, 2);
+	CU_ASSERT_EQUAL(set.shard_conf[1].number, 7);
+	CU_ASSERT_STRING_EQUAL(set.shard_conf[1].control_socket, "/b/c.sock");
+	CU_ASSERT_FALSE(set.shard_conf[0].draining);
+	CU_ASSERT(set.shard_conf[1].draining);
+	api_settings_free(&set);
+	CU_ASSERT_EQUAL(shards_of("0=/a 0=/b", NULL, &set, err, sizeof(err)),
+	    -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "named twice"));
+	api_settings_free(&set);
+	CU_ASSERT_EQUAL(shards_of("256=/a", NULL, &set, err, sizeof(err)),
+	    -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "0..255"));
+	api_settings_free(&set);
+	CU_ASSERT_EQUAL(shards_of("1=relative.sock", NULL, &set, err,
+	    sizeof(err)), -1);
+	api_settings_free(&set);
+	CU_ASSERT_EQUAL(shards_of("x=/a", NULL, &set, err, sizeof(err)), -1);
+	api_settings_free(&set);
+	CU_ASSERT_EQUAL(shards_of("0=/a", "3", &set, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "not a shard"));
+	api_settings_free(&set);
+}
+
 static CU_TestInfo cases[] = {
 	{ "a job's request goes to the shard its id names", test_route },
 	{ "a creation to the least loaded shard that takes jobs",
@@ -287,6 +340,7 @@ static CU_TestInfo cases[] = {
 	{ "lists merged newest first", test_list },
 	{ "one shard takes every id", test_one_shard },
 	{ "health: each shard, 200 while one takes jobs", test_health },
+	{ "fcgi-api.conf: shards and draining", test_settings },
 	CU_TEST_INFO_NULL
 };
 
