@@ -49,6 +49,8 @@ struct flags {
 	const char	*control_socket;
 	const char	*pidfile;
 	const char	*state_dir;
+	long long	 cell;		/* -1: the file's */
+	long long	 shard;
 	int		 debug;
 	int		 foreground;
 	int		 check_only;
@@ -76,6 +78,7 @@ usage(int status)
 	    "usage: ws-streamer [-dhnv] [-c control_socket] "
 	    "[-f config] [-l host:port]\n"
 	    "                   [-p pidfile] [-S state_dir] [-s ws_socket]\n"
+	    "                   [--cell n] [--shard n]\n"
 	    "       ws-streamer --help | --version\n");
 	exit(status);
 }
@@ -105,6 +108,10 @@ load_settings(struct settings *set, char *err, size_t errlen)
 	daemon_override(&set->state_dir, flags.state_dir);
 	if (flags.debug)
 		daemon_override(&set->log_level, "debug");
+	if (flags.cell >= 0)
+		set->cell = flags.cell;
+	if (flags.shard >= 0)
+		set->shard = flags.shard;
 	return settings_check(set, err, errlen);
 }
 
@@ -423,17 +430,38 @@ create_context(void)
 	unix_vhost("control", set->control_socket, control_protocols, 1);
 }
 
+/* A cell or shard number, 0..ID_PLACE_MAX, or the usage and exit 64. */
+static long long
+place_flag(const char *name, const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 0 ||
+	    v > ID_PLACE_MAX) {
+		fprintf(stderr, "ws-streamer: %s must be a number in 0..%d\n",
+		    name, ID_PLACE_MAX);
+		usage(DAEMON_EXIT_USAGE);
+	}
+	return v;
+}
+
 static void
 parse_flags(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "cell", required_argument, NULL, 'C' },
+		{ "shard", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch;
 
 	flags.foreground = 1;
+	flags.cell = flags.shard = -1;
 	while ((ch = getopt_long(argc, argv, "c:df:hl:np:S:s:v", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -448,6 +476,8 @@ parse_flags(int argc, char **argv)
 		case 's': flags.ws_socket = optarg; break;
 		case 'v': flags.debug = 1; break;
 		case 'V': version();
+		case 'C': flags.cell = place_flag("--cell", optarg); break;
+		case 'H': flags.shard = place_flag("--shard", optarg); break;
 		default: usage(DAEMON_EXIT_USAGE);
 		}
 	}
