@@ -13,6 +13,7 @@
 
 #include <json-c/json.h>
 
+#include "api.h"
 #include "ctlclient.h"
 #include "ctlproto.h"
 #include "daemon.h"
@@ -21,6 +22,8 @@
 #include "now.h"
 
 #define DEFAULT_SOCKET	"/run/maskstream/control.sock"
+/* MS_SYSCONFDIR: configure's sysconfdir, /etc in the Debian package. */
+#define DEFAULT_API_CONFIG	MS_SYSCONFDIR "/maskstream/fcgi-api.conf"
 #define MAX_LINE	(16u << 20)
 
 struct command {
@@ -54,6 +57,8 @@ usage(int status)
 {
 	fprintf(status == DAEMON_EXIT_OK ? stdout : stderr,
 	    "usage: maskstreamctl [-s socket] [-t seconds] command [args]\n"
+	    "       maskstreamctl --shard n [-f fcgi-api.conf] [-t seconds] "
+	    "command [args]\n"
 	    "       maskstreamctl --help | --version\n"
 	    "commands:\n"
 	    "  show jobs [limit]      list jobs, newest first\n"
@@ -166,6 +171,37 @@ integer(const char *s, int64_t min, int64_t max)
 		exit(DAEMON_EXIT_USAGE);
 	}
 	return v;
+}
+
+/*
+ * The control socket of shard n as fcgi-api's configuration file names
+ * it (shards; without shards, control_socket is shard 0), into buf; or
+ * the message and exit 78.
+ */
+static const char *
+shard_socket(const char *conf, long n, char *buf, size_t len)
+{
+	struct api_settings set;
+	char err[256];
+	size_t i;
+
+	api_settings_defaults(&set);
+	if (api_settings_load(&set, conf, err, sizeof(err)) == -1 ||
+	    api_settings_shards(&set, err, sizeof(err)) == -1) {
+		fprintf(stderr, "maskstreamctl: %s\n", err);
+		exit(DAEMON_EXIT_CONFIG);
+	}
+	for (i = 0; i < set.nshards; i++)
+		if (set.shard_conf[i].number == (unsigned)n)
+			break;
+	if (i == set.nshards) {
+		fprintf(stderr, "maskstreamctl: %s names no shard %ld\n",
+		    conf, n);
+		exit(DAEMON_EXIT_CONFIG);
+	}
+	snprintf(buf, len, "%s", set.shard_conf[i].control_socket);
+	api_settings_free(&set);
+	return buf;
 }
 
 static int
@@ -381,17 +417,35 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "shard", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *path = DEFAULT_SOCKET, *errstr;
+	const char *path = DEFAULT_SOCKET, *conf = DEFAULT_API_CONFIG, *errstr;
+	char shard_path[4096];
+	long shard = -1;
+	char *end;
 	const struct command *cmd;
 	struct ctlclient c;
 	int ch, used, timeout_s = 10, r;
 
-	while ((ch = getopt_long(argc, argv, "hs:t:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:hs:t:", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'f':
+			conf = optarg;
+			break;
 		case 'h':
 			usage(DAEMON_EXIT_OK);
+		case 'H':
+			errno = 0;
+			shard = strtol(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    shard < 0 || shard > ID_PLACE_MAX) {
+				fprintf(stderr, "maskstreamctl: --shard: \"%s\" "
+				    "is not a number in 0..%d\n", optarg,
+				    ID_PLACE_MAX);
+				exit(DAEMON_EXIT_USAGE);
+			}
+			break;
 		case 's':
 			path = optarg;
 			break;
@@ -410,6 +464,9 @@ main(int argc, char **argv)
 	if (argc < 1)
 		usage(DAEMON_EXIT_USAGE);
 	cmd = find_command(argc, argv, &used);
+	if (shard >= 0)
+		path = shard_socket(conf, shard, shard_path,
+		    sizeof(shard_path));
 	if (ctlclient_open(&c, path, MAX_LINE, timeout_s * 1000,
 	    &errstr) == -1) {
 		fprintf(stderr, "maskstreamctl: \"%s\": %s: %s\n", path,

@@ -109,6 +109,23 @@ load_keys(const struct api_settings *set, int at_start)
 	log_info("API keys loaded from \"%s\"", set->keys_file);
 }
 
+/* Whether a and b name other shards, sockets or draining. */
+static int
+shards_differ(const struct api_settings *a, const struct api_settings *b)
+{
+	size_t i;
+
+	if (a->nshards != b->nshards || a->cell != b->cell)
+		return 1;
+	for (i = 0; i < a->nshards; i++)
+		if (a->shard_conf[i].number != b->shard_conf[i].number ||
+		    a->shard_conf[i].draining != b->shard_conf[i].draining ||
+		    strcmp(a->shard_conf[i].control_socket,
+		    b->shard_conf[i].control_socket) != 0)
+			return 1;
+	return 0;
+}
+
 /* Log settings and keys take effect; the rest needs a restart. */
 static void
 reload(void)
@@ -127,6 +144,10 @@ reload(void)
 		load_keys(&next, 0);
 	else if (next.keys_file != NULL || settings.keys_file != NULL)
 		log_warnx("reload: keys_file changed; restart to apply");
+	if (shards_differ(&next, &settings))
+		log_warnx("reload: shards, draining or cell changed; restart "
+		    "to apply (with maskstream-api.socket, requests wait in "
+		    "the socket meanwhile)");
 	api_settings_free(&next);
 	log_info("reload: done");
 }
@@ -271,8 +292,12 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (server_start(fd, &settings, &keys) == -1)
 		fatalx("cannot start %lld worker threads", settings.threads);
-	log_info("ready: %lld workers, streamer at \"%s\"", settings.threads,
-	    settings.control_socket);
+	if (settings.nshards == 1)
+		log_info("ready: %lld workers, streamer at \"%s\"",
+		    settings.threads, settings.shard_conf[0].control_socket);
+	else
+		log_info("ready: %lld workers, %zu shards of cell %lld",
+		    settings.threads, settings.nshards, settings.cell);
 	notify_ready("serving");
 	wait_signals();
 	notify_stopping();

@@ -77,10 +77,13 @@ check_configs() {
 check_units() {
 	[ -n "$systemdsystemunitdir" ] || return 0
 	dir=$root$systemdsystemunitdir
-	for u in maskstream-streamer.service maskstream-api.service \
-	    maskstream-api.socket; do
+	for u in maskstream-streamer.service maskstream-streamer@.service \
+	    maskstream-api.service maskstream-api.socket; do
 		[ -f "$dir/$u" ] || fail "$systemdsystemunitdir/$u is missing"
 	done
+	grep -q "^ExecStart=$sbindir/ws-streamer \$SHARD_FLAGS$" \
+	    "$dir/maskstream-streamer@.service" ||
+	    fail "maskstream-streamer@.service does not start $sbindir/ws-streamer"
 	for d in ws-streamer fcgi-api; do
 		u=maskstream-streamer.service
 		[ "$d" = fcgi-api ] && u=maskstream-api.service
@@ -96,13 +99,14 @@ check_units() {
 	# Documentation= are there: under DESTDIR, in copies that name them
 	# there (verify --root would miss the rest of the system).
 	mkdir -p "$tmp/units"
-	for u in maskstream-streamer.service maskstream-api.service \
-	    maskstream-api.socket; do
+	for u in maskstream-streamer.service maskstream-streamer@.service \
+	    maskstream-api.service maskstream-api.socket; do
 		sed -e "s|^\(Exec[A-Za-z]*=\)$sbindir/|\1$root$sbindir/|" \
 		    "$dir/$u" >"$tmp/units/$u"
 	done
 	MANPATH=$root$mandir: run "$SYSTEMD_ANALYZE" verify \
 	    "$tmp/units/maskstream-streamer.service" \
+	    "$tmp/units/maskstream-streamer@1.service" \
 	    "$tmp/units/maskstream-api.service" \
 	    "$tmp/units/maskstream-api.socket"
 	if [ "$rc" -eq 0 ] && ! grep -q maskstream "$tmp/out"; then
