@@ -187,7 +187,7 @@ shard_socket(const char *conf, long n, char *buf, size_t len)
 
 	api_settings_defaults(&set);
 	if (api_settings_load(&set, conf, err, sizeof(err)) == -1 ||
-	    api_settings_shards(&set, err, sizeof(err)) == -1) {
+	    api_settings_places(&set, err, sizeof(err)) == -1) {
 		fprintf(stderr, "maskstreamctl: %s\n", err);
 		exit(DAEMON_EXIT_CONFIG);
 	}

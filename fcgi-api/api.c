@@ -295,25 +295,73 @@ parse_limit(const char *query, int64_t *limit)
 	return 0;
 }
 
+/*
+ * scope=cell: this cell's jobs only (what one cell asks another);
+ * scope=all, the default: every cell's.  1 for cell, 0 for all, -1.
+ */
+static int
+parse_scope(const char *query)
+{
+	const char *p;
+	int cell = 0;
+
+	for (p = query; p != NULL && *p != '\0'; p += strcspn(p, "&"),
+	    p += *p == '&') {
+		if (strncmp(p, "scope=", 6) != 0)
+			continue;
+		if (strncmp(p + 6, "cell", 4) == 0 &&
+		    (p[10] == '\0' || p[10] == '&'))
+			cell = 1;
+		else if (strncmp(p + 6, "all", 3) == 0 &&
+		    (p[9] == '\0' || p[9] == '&'))
+			cell = 0;
+		else
+			return -1;
+	}
+	return cell;
+}
+
+/* This cell's jobs and, unless asked for this cell's alone, the others'. */
 static void
 list_jobs(const struct api_request *req, const struct api_backend *be,
     struct api_response *res)
 {
-	struct json_object *r, *reply, *jobs, *body;
+	struct json_object *r, *reply, *jobs, *all, *body;
 	int64_t limit;
+	int cell_only;
+	size_t i;
 
 	if (parse_limit(req->query, &limit) == -1) {
 		api_error(res, 400, "invalid_query", "\"limit\" must be an "
 		    "integer in 1..1000");
 		return;
 	}
-	r = ctlproto_list(limit);
-	if ((jobs = api_call(be, CTLPROTO_LIST, r, &reply, res)) != NULL) {
-		body = json_object_new_object();
-		json_object_object_add(body, "jobs", json_object_get(jobs));
-		api_ok(res, 200, body);
+	if ((cell_only = parse_scope(req->query)) == -1) {
+		api_error(res, 400, "invalid_query", "\"scope\" must be "
+		    "\"all\" or \"cell\"");
+		return;
 	}
+	r = ctlproto_list(limit);
+	if ((jobs = api_call(be, CTLPROTO_LIST, r, &reply, res)) == NULL) {
+		json_object_put(reply);
+		return;
+	}
+	if ((all = json_object_new_array()) == NULL) {
+		json_object_put(reply);
+		api_error(res, 500, "internal", "out of memory");
+		return;
+	}
+	for (i = 0; i < json_object_array_length(jobs); i++)
+		json_object_array_add(all, json_object_get(
+		    json_object_array_get_idx(jobs, i)));
 	json_object_put(reply);
+	if (be->peers != NULL && !cell_only) {
+		be->peers->list(be->peers->arg, req->authorization, limit, all);
+		peerlist_merge(all, limit);
+	}
+	body = json_object_new_object();
+	json_object_object_add(body, "jobs", all);
+	api_ok(res, 200, body);
 }
 
 /*

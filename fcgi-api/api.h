@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <json-c/json.h>
@@ -67,10 +68,24 @@ struct api_response {
  * reached.
  */
 struct api_cell;
+struct api_peers;
 struct api_backend {
 	struct json_object *(*call)(void *arg, struct json_object *req);
 	void		*arg;
 	const struct api_cell *cell;	/* its shards, when it is a cell */
+	const struct api_peers *peers;	/* the other cells, or NULL */
+};
+
+/*
+ * The other cells of a deployment, for GET /api/jobs across them
+ * (docs/sharding.md): list() appends to the array into the jobs of
+ * every other cell that answers, at most limit of each, asking with the
+ * caller's Authorization (NULL: none).  peers.c asks them over HTTP.
+ */
+struct api_peers {
+	void	(*list)(void *arg, const char *authorization, int64_t limit,
+		    struct json_object *into);
+	void	*arg;
 };
 
 /*
@@ -97,6 +112,12 @@ struct api_keys {
 	int		  enabled;	/* a keys file is configured */
 };
 
+/* One "N=value" of a list in the configuration file. */
+struct api_numbered {
+	unsigned	 number;
+	const char	*value;
+};
+
 /* Runtime settings, from the config file and flags. */
 struct api_settings {
 	char		*socket;	/* listen here; NULL: inherited fd 0 */
@@ -114,13 +135,17 @@ struct api_settings {
 	long long	 cell;		/* this host's cell number */
 	char		*shards;	/* "N=path ...": several streamers */
 	char		*draining;	/* "N ...": shards taking no new jobs */
-	/* What shards and control_socket say, after api_settings_shards(). */
+	char		*cells;		/* "N=http://... ...": every cell */
+	/* What shards, control_socket and cells say, after
+	 * api_settings_places(). */
 	struct api_shard_conf {
 		unsigned	 number;
 		const char	*control_socket;
 		int		 draining;
 	}		*shard_conf;
 	size_t		 nshards;
+	struct api_numbered *cell_conf;	/* what cells says, the same way */
+	size_t		 ncells;
 };
 
 /* Who is asking: nobody, a holder of an API key, or of some token. */
@@ -184,6 +209,14 @@ void	metrics_route(const struct api_request *req,
 	    const struct api_backend *be, struct api_keys *keys,
 	    struct api_response *res);
 
+/* peerlist.c */
+/* Appends to into the jobs of a cell's answer to GET /api/jobs; 0, or
+ * -1 with why when the answer is not a list of jobs. */
+int	peerlist_read(const char *body, size_t len, struct json_object *into,
+	    const char **why);
+/* Sorts jobs newest first (created_us) and cuts it to limit. */
+void	peerlist_merge(struct json_object *jobs, int64_t limit);
+
 /* publish.c */
 #define API_PREVIEW_BODY_MAX	(5u << 20)	/* a deflated 4 MiB and more */
 void	publish_route(const struct api_request *req,
@@ -195,12 +228,12 @@ void	publish_route(const struct api_request *req,
 void	api_settings_defaults(struct api_settings *set);
 int	api_settings_load(struct api_settings *set, const char *path,
 	    char *err, size_t errlen);
-int	api_settings_shards(struct api_settings *set, char *err, size_t errlen);
+int	api_settings_places(struct api_settings *set, char *err, size_t errlen);
 void	api_settings_free(struct api_settings *set);
 
 /* server.c */
 int	server_start(int listen_fd, const struct api_settings *set,
-	    struct api_keys *keys);
+	    struct api_keys *keys, const struct api_peers *other_cells);
 void	server_stop(void);
 
 /* keys.c */

@@ -116,22 +116,6 @@ create(const struct api_cell *cell, struct json_object *req)
 	return reply;
 }
 
-/* Newest first: by created_us, descending. */
-static int
-newer_first(const void *a, const void *b)
-{
-	struct json_object *ja = *(struct json_object *const *)a;
-	struct json_object *jb = *(struct json_object *const *)b;
-	struct json_object *va, *vb;
-	int64_t ta = 0, tb = 0;
-
-	if (json_object_object_get_ex(ja, "created_us", &va))
-		ta = json_object_get_int64(va);
-	if (json_object_object_get_ex(jb, "created_us", &vb))
-		tb = json_object_get_int64(vb);
-	return ta < tb ? 1 : ta > tb ? -1 : 0;
-}
-
 /* Every reachable shard's newest jobs, merged, newest first, cut to limit. */
 static struct json_object *
 list(const struct api_cell *cell, struct json_object *req)
@@ -164,10 +148,7 @@ list(const struct api_cell *cell, struct json_object *req)
 		json_object_put(merged);
 		return NULL;
 	}
-	json_object_array_sort(merged, newer_first);
-	if ((int64_t)json_object_array_length(merged) > limit)
-		json_object_array_del_idx(merged, (size_t)limit,
-		    json_object_array_length(merged) - (size_t)limit);
+	peerlist_merge(merged, limit);
 	return ctlproto_ok(CTLPROTO_LIST, merged);
 }
 

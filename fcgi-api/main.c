@@ -19,6 +19,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "notify.h"
+#include "peers.h"
 #include "pidfile.h"
 #include "unixsock.h"
 
@@ -40,6 +41,7 @@ struct flags {
 static struct flags		flags;
 static struct api_settings	settings;
 static struct api_keys		keys;
+static struct peers		peers;
 
 /* On stdout when asked for (-h, --help), else on stderr. */
 static void __attribute__((noreturn))
@@ -78,7 +80,7 @@ load_settings(struct api_settings *set, char *err, size_t errlen)
 		daemon_override(&set->log_level, "debug");
 	if (flags.threads > 0)
 		set->threads = flags.threads;
-	return api_settings_shards(set, err, errlen);
+	return api_settings_places(set, err, errlen);
 }
 
 static void
@@ -290,7 +292,11 @@ main(int argc, char **argv)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	if (server_start(fd, &settings, &keys) == -1)
+	if (peers_init(&peers, &settings) == -1)
+		fatalx("libcurl does not start: the other cells cannot be "
+		    "asked for their jobs");
+	if (server_start(fd, &settings, &keys,
+	    peers.n > 0 ? &peers.api : NULL) == -1)
 		fatalx("cannot start %lld worker threads", settings.threads);
 	if (settings.nshards == 1)
 		log_info("ready: %lld workers, streamer at \"%s\"",
@@ -303,6 +309,7 @@ main(int argc, char **argv)
 	notify_stopping();
 	log_info("shutting down");
 	server_stop();
+	peers_free(&peers);
 	if (settings.socket != NULL)
 		unlink(settings.socket);
 	if (pf != NULL)

@@ -48,6 +48,7 @@ static struct worker	*workers;
 static int		 nworkers;
 static int		 listen_sock = -1;
 static int		 own_socket;	/* not inherited from systemd */
+static const struct api_peers *peers;	/* the other cells, or NULL */
 static atomic_int	 stopping;
 
 /* 1 when the streamer closed our connection since the last request. */
@@ -236,7 +237,7 @@ write_response(FCGX_Request *r, const struct api_request *req,
 static void
 serve(struct worker *w, FCGX_Request *r)
 {
-	struct api_backend be = { cell_call, &w->cell, &w->cell };
+	struct api_backend be = { cell_call, &w->cell, &w->cell, peers };
 	struct api_response res;
 	struct api_request req;
 	const char *trusted;
@@ -326,7 +327,7 @@ on_wake(int sig)
 
 int
 server_start(int listen_fd, const struct api_settings *set,
-    struct api_keys *keys)
+    struct api_keys *keys, const struct api_peers *other_cells)
 {
 	struct sigaction sa;
 	sigset_t all, old;
@@ -340,6 +341,7 @@ server_start(int listen_fd, const struct api_settings *set,
 	sigaction(SIGUSR1, &sa, NULL);
 	listen_sock = listen_fd;
 	own_socket = set->socket != NULL;
+	peers = other_cells;
 	nworkers = (int)set->threads;
 	if ((workers = calloc((size_t)nworkers, sizeof(*workers))) == NULL)
 		return -1;

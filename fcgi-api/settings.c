@@ -27,6 +27,7 @@ static const struct config_var vars[] = {
 	{ "cell", CONFIG_INT, S(cell), 0, ID_PLACE_MAX, 0, 0 },
 	{ "shards", CONFIG_STRING, S(shards), 0, 0, 0, 0 },
 	{ "draining", CONFIG_STRING, S(draining), 0, 0, 0, 0 },
+	{ "cells", CONFIG_STRING, S(cells), 0, 0, 0, 0 },
 	{ NULL, CONFIG_STRING, 0, 0, 0, 0, 0 }
 };
 
@@ -84,44 +85,86 @@ shard_number(const char *s, size_t len)
 	return v <= ID_PLACE_MAX ? (int)v : -1;
 }
 
-/* Each "N=path" of shards, in order, into set->shard_conf. */
+/* A control socket's path: absolute. */
 static int
-parse_shards(struct api_settings *set, char *err, size_t errlen)
+path_ok(const char *v)
 {
-	char *p = set->shards, *eq;
+	return v[0] == '/';
+}
+
+/* A cell's address: an http or https URL. */
+static int
+url_ok(const char *v)
+{
+	return strncmp(v, "http://", 7) == 0 || strncmp(v, "https://", 8) == 0;
+}
+
+/*
+ * Each "N=value" of spec (cut in place), in order, into out[0..*n): N in
+ * 0..ID_PLACE_MAX, each once, value as value_ok() wants (form says how).
+ */
+static int
+parse_numbered(char *spec, const char *key, const char *form,
+    int (*value_ok)(const char *), struct api_numbered *out, size_t *n,
+    char *err, size_t errlen)
+{
+	char *p = spec, *eq;
 	size_t len, i;
 	int number;
 
-	while (*p != '\0') {
+	*n = 0;
+	while (p != NULL && *p != '\0') {
 		p += strspn(p, " \t");
 		if ((len = strcspn(p, " \t")) == 0)
 			break;
 		if ((eq = memchr(p, '=', len)) == NULL ||
 		    (number = shard_number(p, (size_t)(eq - p))) == -1 ||
-		    eq[1] != '/') {
-			snprintf(err, errlen, "shards: \"%.*s\" is not "
-			    "N=/path/of/its/control.sock with N in 0..255",
-			    (int)len, p);
+		    eq + 1 == p + len || !value_ok(eq + 1)) {
+			snprintf(err, errlen, "%s: \"%.*s\" is not %s with N "
+			    "in 0..255", key, (int)len, p, form);
 			return -1;
 		}
-		for (i = 0; i < set->nshards; i++)
-			if (set->shard_conf[i].number == (unsigned)number) {
-				snprintf(err, errlen, "shards: shard %d is "
-				    "named twice", number);
+		for (i = 0; i < *n; i++)
+			if (out[i].number == (unsigned)number) {
+				snprintf(err, errlen, "%s: %d is named twice",
+				    key, number);
 				return -1;
 			}
-		if (set->nshards == API_SHARDS_MAX) {
-			snprintf(err, errlen, "shards: more than %d",
+		if (*n == API_SHARDS_MAX) {
+			snprintf(err, errlen, "%s: more than %d", key,
 			    API_SHARDS_MAX);
 			return -1;
 		}
-		set->shard_conf[set->nshards].number = (unsigned)number;
-		/* The path, cut out of the string in place. */
-		set->shard_conf[set->nshards++].control_socket = eq + 1;
+		out[*n].number = (unsigned)number;
+		out[(*n)++].value = eq + 1;
 		p += len;
 		if (*p != '\0')
 			*p++ = '\0';
 	}
+	return 0;
+}
+
+/* Each "N=path" of shards, in order, into set->shard_conf. */
+static int
+parse_shards(struct api_settings *set, char *err, size_t errlen)
+{
+	struct api_numbered *list;
+	size_t i;
+
+	if ((list = calloc(API_SHARDS_MAX, sizeof(*list))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (parse_numbered(set->shards, "shards", "N=/path/of/its/control.sock",
+	    path_ok, list, &set->nshards, err, errlen) == -1) {
+		free(list);
+		return -1;
+	}
+	for (i = 0; i < set->nshards; i++) {
+		set->shard_conf[i].number = list[i].number;
+		set->shard_conf[i].control_socket = list[i].value;
+	}
+	free(list);
 	return 0;
 }
 
@@ -152,11 +195,11 @@ parse_draining(struct api_settings *set, char *err, size_t errlen)
 }
 
 /*
- * The shards, from shards ("N=path ..."), or the one shard, numbered 0,
- * at control_socket; then which are draining.
+ * The places of jobs: the shards, from shards ("N=path ..."), or the one
+ * shard, numbered 0, at control_socket; which are draining; the cells.
  */
 int
-api_settings_shards(struct api_settings *set, char *err, size_t errlen)
+api_settings_places(struct api_settings *set, char *err, size_t errlen)
 {
 	free(set->shard_conf);
 	set->nshards = 0;
@@ -172,7 +215,17 @@ api_settings_shards(struct api_settings *set, char *err, size_t errlen)
 		set->nshards = 1;
 	} else if (parse_shards(set, err, errlen) == -1)
 		return -1;
-	return parse_draining(set, err, errlen);
+	if (parse_draining(set, err, errlen) == -1)
+		return -1;
+	free(set->cell_conf);
+	set->ncells = 0;
+	if ((set->cell_conf = calloc(API_SHARDS_MAX,
+	    sizeof(*set->cell_conf))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return parse_numbered(set->cells, "cells", "N=http://address:port",
+	    url_ok, set->cell_conf, &set->ncells, err, errlen);
 }
 
 void
@@ -181,5 +234,8 @@ api_settings_free(struct api_settings *set)
 	free(set->shard_conf);
 	set->shard_conf = NULL;
 	set->nshards = 0;
+	free(set->cell_conf);
+	set->cell_conf = NULL;
+	set->ncells = 0;
 	config_free_strings(vars, set);
 }

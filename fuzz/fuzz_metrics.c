@@ -110,7 +110,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct api_keys keys;
 	static int ready;
 	struct input in = { data, size };
-	struct api_backend be = { fake_call, &in, NULL };
+	struct api_backend be = { fake_call, &in, NULL, NULL };
 	struct api_request req;
 	struct api_response res;
 	char *text;

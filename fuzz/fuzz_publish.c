@@ -129,7 +129,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static const char *const what_path[] = { "preview", "preview",
 	    "progress", "complete" };
 	static int ready;
-	struct api_backend be = { core_call, NULL, NULL };
+	struct api_backend be = { core_call, NULL, NULL, NULL };
 	struct api_request req;
 	struct api_response res;
 	char path[128], *body;

@@ -173,11 +173,38 @@ check_nginx() {
 	fi
 }
 
+# The front's site (several cells) alone, as on a front host.
+check_nginx_front() {
+	[ -n "$nginxconfdir" ] && [ -n "$NGINX_PROG" ] || return 0
+	f=$root$nginxconfdir/sites-available/maskstream-front
+	[ -f "$f" ] || { fail "$nginxconfdir/sites-available/maskstream-front is missing"; return; }
+	mkdir -p "$tmp/front/log"
+	sed -e "s|/var/log/nginx/|$tmp/front/log/|" "$f" >"$tmp/front/site"
+	cat >"$tmp/front/nginx.conf" <<-END
+	pid $tmp/front/nginx.pid;
+	error_log $tmp/front/log/error.log;
+	events {
+	}
+	http {
+		include $tmp/front/site;
+	}
+	END
+	run "$NGINX_PROG" -t -p "$tmp/front/" -e "$tmp/front/log/error.log" \
+	    -c "$tmp/front/nginx.conf"
+	if [ "$rc" -eq 0 ] && grep -q 'test is successful' "$tmp/out" &&
+	    ! grep -q '\[\(warn\|emerg\|alert\|crit\)\]' "$tmp/out"; then
+		ok "nginx -t accepts the front's site"
+	else
+		fail "nginx -t of the front's site: status $rc: $(cat "$tmp/out")"
+	fi
+}
+
 check_versions
 check_configs
 check_units
 check_sysusers
 check_nginx
+check_nginx_front
 if [ "$fails" -ne 0 ]; then
 	echo "installcheck: $fails checks failed" >&2
 	exit 1

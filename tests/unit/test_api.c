@@ -171,7 +171,7 @@ strict_parse(const char *text)
 static void
 handle(const struct api_case *c, struct fake *f, struct api_response *res)
 {
-	struct api_backend be = { fake_call, f, NULL };
+	struct api_backend be = { fake_call, f, NULL, NULL };
 	struct api_request req;
 
 	memset(&req, 0, sizeof(req));
@@ -794,6 +794,80 @@ static const struct limit_case limits[] = {
 	{ "limit=5&limit=abc", 400, 0 },
 };
 
+/* Fake other cells: two jobs each call, what they were asked kept. */
+struct fake_peers {
+	int		 calls;
+	int64_t		 limit;
+	char		 auth[64];
+};
+
+static void
+fake_peers_list(void *arg, const char *authorization, int64_t limit,
+    struct json_object *into)
+{
+	static const char *const answer = "{\"jobs\":["
+	    "{\"id\":\"0100aaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"created_us\":30},"
+	    "{\"id\":\"0100bbbbbbbbbbbbbbbbbbbbbbbbbbbb\",\"created_us\":10}]}";
+	struct fake_peers *p = arg;
+	const char *why;
+
+	p->calls++;
+	p->limit = limit;
+	snprintf(p->auth, sizeof(p->auth), "%s",
+	    authorization != NULL ? authorization : "");
+	CU_ASSERT_EQUAL(peerlist_read(answer, strlen(answer), into, &why), 0);
+}
+
+/* GET /api/jobs with cells: this cell's and the others', newest first. */
+static void
+test_list_cells(void)
+{
+	struct fake_peers fp = { 0, 0, "" };
+	struct api_peers peers = { fake_peers_list, &fp };
+	struct fake f = { "{\"ok\":true,\"jobs\":[{\"id\":\"" ID "\","
+	    "\"created_us\":20}]}", NULL, 0 };
+	struct api_backend be = { fake_call, &f, NULL, &peers };
+	struct api_request req;
+	struct api_response res;
+	struct json_object *jobs;
+
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.path = "/api/jobs";
+	req.query = "limit=2";
+	req.authorization = "Bearer x";
+	req.body = "";
+	api_handle(&req, &be, keyset(0), API_BODY_MAX_DEFAULT, &res);
+	CU_ASSERT_EQUAL(res.status, 200);
+	CU_ASSERT_EQUAL(fp.calls, 1);
+	CU_ASSERT_EQUAL(fp.limit, 2);
+	CU_ASSERT_STRING_EQUAL(fp.auth, "Bearer x");
+	CU_ASSERT_FATAL(json_object_object_get_ex(res.body, "jobs", &jobs));
+	CU_ASSERT_EQUAL_FATAL(json_object_array_length(jobs), 2);
+	CU_ASSERT_STRING_EQUAL(field(json_object_array_get_idx(jobs, 0), "id"),
+	    "0100aaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	CU_ASSERT_STRING_EQUAL(field(json_object_array_get_idx(jobs, 1), "id"),
+	    ID);
+	json_object_put(res.body);
+
+	/* scope=cell: what one cell asks another, never passed on. */
+	req.query = "scope=cell&limit=5";
+	api_handle(&req, &be, keyset(0), API_BODY_MAX_DEFAULT, &res);
+	CU_ASSERT_EQUAL(res.status, 200);
+	CU_ASSERT_EQUAL(fp.calls, 1);
+	CU_ASSERT(json_object_object_get_ex(res.body, "jobs", &jobs) &&
+	    json_object_array_length(jobs) == 1);
+	json_object_put(res.body);
+
+	req.query = "scope=everything";
+	api_handle(&req, &be, keyset(0), API_BODY_MAX_DEFAULT, &res);
+	CU_ASSERT_EQUAL(res.status, 400);
+	CU_ASSERT(str_eq(error_field(res.body, "code"), "invalid_query"));
+	CU_ASSERT_EQUAL(fp.calls, 1);
+	json_object_put(res.body);
+	json_object_put(f.last);
+}
+
 static void
 test_list_limit(void)
 {
@@ -970,6 +1044,7 @@ static CU_TestInfo cases[] = {
 	{ "tokens and API keys", test_auth },
 	{ "the credential forwarded", test_credential_forwarded },
 	{ "list: limit", test_list_limit },
+	{ "list: across cells", test_list_cells },
 	{ "health", test_health },
 	{ "status texts", test_status_text },
 	{ "keys_load", test_keys_load },

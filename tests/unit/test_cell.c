@@ -235,7 +235,7 @@ test_one_shard(void)
 static int
 health(struct json_object **shards_out)
 {
-	struct api_backend be = { cell_call, &cell, &cell };
+	struct api_backend be = { cell_call, &cell, &cell, NULL };
 	struct api_request req;
 	struct api_response res;
 	struct json_object *a;
@@ -280,7 +280,7 @@ test_health(void)
 	json_object_put(a);
 }
 
-/* fcgi-api.conf's shards and draining, as api_settings_shards() reads
+/* fcgi-api.conf's shards and draining, as api_settings_places() reads
  * them; err names what is wrong. */
 static int
 shards_of(const char *list, const char *draining, struct api_settings *set,
@@ -291,7 +291,7 @@ shards_of(const char *list, const char *draining, struct api_settings *set,
 	free(set->draining);
 	set->shards = list != NULL ? strdup(list) : NULL;
 	set->draining = draining != NULL ? strdup(draining) : NULL;
-	return api_settings_shards(set, err, len);
+	return api_settings_places(set, err, len);
 }
 
 static void
@@ -333,6 +333,42 @@ test_settings(void)
 	api_settings_free(&set);
 }
 
+/* cells, as api_settings_places() reads it. */
+static int
+cells_of(const char *list, struct api_settings *set, char *err, size_t len)
+{
+	api_settings_defaults(set);
+	set->cells = list != NULL ? strdup(list) : NULL;
+	return api_settings_places(set, err, len);
+}
+
+static void
+test_settings_cells(void)
+{
+	struct api_settings set;
+	char err[256];
+
+	CU_ASSERT_EQUAL(cells_of(NULL, &set, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(set.ncells, 0);
+	api_settings_free(&set);
+	CU_ASSERT_EQUAL(cells_of("0=http://198.18.0.2:8080 "
+	    "1=https://cell1.example", &set, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(set.ncells, 2);
+	CU_ASSERT_EQUAL(set.cell_conf[1].number, 1);
+	CU_ASSERT_STRING_EQUAL(set.cell_conf[1].value,
+	    "https://cell1.example");
+	api_settings_free(&set);
+	CU_ASSERT_EQUAL(cells_of("0=ftp://a", &set, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "cells"));
+	api_settings_free(&set);
+	CU_ASSERT_EQUAL(cells_of("0=http://a 0=http://b", &set, err,
+	    sizeof(err)), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "named twice"));
+	api_settings_free(&set);
+	CU_ASSERT_EQUAL(cells_of("http://a", &set, err, sizeof(err)), -1);
+	api_settings_free(&set);
+}
+
 static CU_TestInfo cases[] = {
 	{ "a job's request goes to the shard its id names", test_route },
 	{ "a creation to the least loaded shard that takes jobs",
@@ -341,6 +377,7 @@ static CU_TestInfo cases[] = {
 	{ "one shard takes every id", test_one_shard },
 	{ "health: each shard, 200 while one takes jobs", test_health },
 	{ "fcgi-api.conf: shards and draining", test_settings },
+	{ "fcgi-api.conf: cells", test_settings_cells },
 	CU_TEST_INFO_NULL
 };
 

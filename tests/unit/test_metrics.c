@@ -66,7 +66,7 @@ static void
 get(const char *method, int trusted, const char *auth, struct api_keys *k,
     struct api_response *res)
 {
-	struct api_backend be = { fake_call, NULL, NULL };
+	struct api_backend be = { fake_call, NULL, NULL, NULL };
 	struct api_request req;
 
 	keys();
@@ -297,11 +297,11 @@ static void
 test_cell(void)
 {
 	struct api_shard shards[2] = {
-		{ 0, 0, { fake_call, NULL, NULL } },
-		{ 5, 0, { fake_call, NULL, NULL } }
+		{ 0, 0, { fake_call, NULL, NULL, NULL } },
+		{ 5, 0, { fake_call, NULL, NULL, NULL } }
 	};
 	struct api_cell cell = { 0, shards, 2 };
-	struct api_backend be = { cell_call, &cell, &cell };
+	struct api_backend be = { cell_call, &cell, &cell, NULL };
 	struct api_request req;
 	struct api_response res;
 	const char *t;
