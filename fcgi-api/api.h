@@ -235,6 +235,8 @@ void	api_settings_free(struct api_settings *set);
 int	server_start(int listen_fd, const struct api_settings *set,
 	    struct api_keys *keys, const struct api_peers *other_cells);
 void	server_stop(void);
+/* The shards of set from the next request of each worker on. */
+int	server_set_places(const struct api_settings *set);
 
 /* keys.c */
 int	keys_init(struct api_keys *k);

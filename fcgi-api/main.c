@@ -128,7 +128,61 @@ shards_differ(const struct api_settings *a, const struct api_settings *b)
 	return 0;
 }
 
-/* Log settings and keys take effect; the rest needs a restart. */
+/* Whether a and b name other cells or addresses. */
+static int
+cells_differ(const struct api_settings *a, const struct api_settings *b)
+{
+	size_t i;
+
+	if (a->ncells != b->ncells)
+		return 1;
+	for (i = 0; i < a->ncells; i++)
+		if (a->cell_conf[i].number != b->cell_conf[i].number ||
+		    strcmp(a->cell_conf[i].value, b->cell_conf[i].value) != 0)
+			return 1;
+	return 0;
+}
+
+/* Swaps *a and *b. */
+static void
+swap_string(char **a, char **b)
+{
+	char *t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/*
+ * New shards, draining or cell: the workers take them before their next
+ * request, and settings keeps them (next, to be freed, the old ones).
+ * A job is never sent elsewhere: its id names its shard.
+ */
+static void
+apply_places(struct api_settings *next)
+{
+	struct api_shard_conf *conf;
+	size_t n;
+
+	if (server_set_places(next) == -1) {
+		log_warnx("reload: out of memory; keeping the running shards");
+		return;
+	}
+	swap_string(&settings.shards, &next->shards);
+	swap_string(&settings.draining, &next->draining);
+	swap_string(&settings.control_socket, &next->control_socket);
+	conf = settings.shard_conf;
+	n = settings.nshards;
+	settings.shard_conf = next->shard_conf;
+	settings.nshards = next->nshards;
+	next->shard_conf = conf;
+	next->nshards = n;
+	settings.cell = next->cell;
+	log_info("reload: %zu shards of cell %lld", settings.nshards,
+	    settings.cell);
+}
+
+/* Log settings, keys and shards take effect; the rest needs a restart. */
 static void
 reload(void)
 {
@@ -146,10 +200,10 @@ reload(void)
 		load_keys(&next, 0);
 	else if (next.keys_file != NULL || settings.keys_file != NULL)
 		log_warnx("reload: keys_file changed; restart to apply");
+	if (cells_differ(&next, &settings))
+		log_warnx("reload: cells changed; restart to apply");
 	if (shards_differ(&next, &settings))
-		log_warnx("reload: shards, draining or cell changed; restart "
-		    "to apply (with maskstream-api.socket, requests wait in "
-		    "the socket meanwhile)");
+		apply_places(&next);
 	api_settings_free(&next);
 	log_info("reload: done");
 }

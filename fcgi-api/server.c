@@ -2,7 +2,9 @@
  * server.c: the FastCGI side of fcgi-api.  A few worker threads each
  * accept requests with FCGX_Accept_r(), keep their own connection to
  * each streamer's control socket (reconnecting when it broke), and turn
- * FastCGI parameters into struct api_request and back.
+ * FastCGI parameters into struct api_request and back.  The shards are
+ * the configuration's at start, and replaced on reload: each worker
+ * takes the new ones before its next request.
  */
 #include <sys/socket.h>
 
@@ -26,8 +28,15 @@
 /* A worker's connection to one shard's control socket. */
 struct shard_conn {
 	const struct api_settings	*set;
-	const char			*path;
+	char				*path;
 	struct ctlclient		 ctl;
+};
+
+/* The shards of the cell, as the configuration names them. */
+struct places {
+	unsigned		 cell;
+	size_t			 n;
+	struct api_shard_conf	*shard;		/* each path its own */
 };
 
 struct worker {
@@ -39,6 +48,7 @@ struct worker {
 	struct shard_conn		*conns;	/* one per shard */
 	struct api_shard		*shards;
 	struct api_cell			 cell;
+	unsigned			 places_gen;	/* of its cell */
 	char				*body;	/* bodycap + 1 bytes */
 	size_t				 bodycap;
 	atomic_int			 busy;	/* serving a request */
@@ -49,6 +59,10 @@ static int		 nworkers;
 static int		 listen_sock = -1;
 static int		 own_socket;	/* not inherited from systemd */
 static const struct api_peers *peers;	/* the other cells, or NULL */
+/* The shards now; a worker copies them under the read lock. */
+static struct places	*places;
+static pthread_rwlock_t	 places_lock = PTHREAD_RWLOCK_INITIALIZER;
+static atomic_uint	 places_gen;
 static atomic_int	 stopping;
 
 /* 1 when the streamer closed our connection since the last request. */
@@ -85,29 +99,118 @@ shard_call(void *arg, struct json_object *req)
 	return reply;
 }
 
-/* The worker's shards, each a backend on its own connection. */
+static void
+places_free(struct places *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->n; i++)
+		free((char *)p->shard[i].control_socket);
+	free(p->shard);
+	free(p);
+}
+
+/* A copy of set's shards that owns its paths, or NULL. */
+static struct places *
+places_copy(const struct api_settings *set)
+{
+	struct places *p;
+	size_t i;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	p->cell = (unsigned)set->cell;
+	if ((p->shard = calloc(set->nshards, sizeof(*p->shard))) == NULL) {
+		free(p);
+		return NULL;
+	}
+	for (i = 0; i < set->nshards; i++, p->n++) {
+		p->shard[i] = set->shard_conf[i];
+		if ((p->shard[i].control_socket =
+		    strdup(set->shard_conf[i].control_socket)) == NULL) {
+			places_free(p);
+			return NULL;
+		}
+	}
+	return p;
+}
+
+int
+server_set_places(const struct api_settings *set)
+{
+	struct places *next, *old;
+
+	if ((next = places_copy(set)) == NULL)
+		return -1;
+	pthread_rwlock_wrlock(&places_lock);
+	old = places;
+	places = next;
+	atomic_fetch_add(&places_gen, 1);
+	pthread_rwlock_unlock(&places_lock);
+	places_free(old);
+	return 0;
+}
+
+static void
+worker_cell_free(struct worker *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->cell.n; i++) {
+		ctlclient_close(&w->conns[i].ctl);
+		free(w->conns[i].path);
+	}
+	free(w->conns);
+	free(w->shards);
+	w->conns = NULL;
+	w->shards = NULL;
+	w->cell.n = 0;
+}
+
+/*
+ * The worker's shards, each a backend on its own connection, from the
+ * places now; on failure the worker keeps those it had.
+ */
 static int
 worker_cell(struct worker *w)
 {
-	const struct api_settings *set = w->set;
-	size_t i;
+	struct shard_conn *conns;
+	struct api_shard *shards;
+	size_t i, n;
 
-	w->conns = calloc(set->nshards, sizeof(*w->conns));
-	w->shards = calloc(set->nshards, sizeof(*w->shards));
-	if (w->conns == NULL || w->shards == NULL)
-		return -1;
-	for (i = 0; i < set->nshards; i++) {
-		w->conns[i].set = set;
-		w->conns[i].path = set->shard_conf[i].control_socket;
-		w->conns[i].ctl.fd = -1;
-		w->shards[i].number = set->shard_conf[i].number;
-		w->shards[i].draining = set->shard_conf[i].draining;
-		w->shards[i].be.call = shard_call;
-		w->shards[i].be.arg = &w->conns[i];
+	pthread_rwlock_rdlock(&places_lock);
+	n = places->n;
+	conns = calloc(n, sizeof(*conns));
+	shards = calloc(n, sizeof(*shards));
+	for (i = 0; conns != NULL && shards != NULL && i < n; i++) {
+		conns[i].set = w->set;
+		conns[i].ctl.fd = -1;
+		if ((conns[i].path = strdup(
+		    places->shard[i].control_socket)) == NULL)
+			break;
+		shards[i].number = places->shard[i].number;
+		shards[i].draining = places->shard[i].draining;
+		shards[i].be.call = shard_call;
+		shards[i].be.arg = &conns[i];
 	}
-	w->cell.number = (unsigned)set->cell;
-	w->cell.shard = w->shards;
-	w->cell.n = set->nshards;
+	if (conns == NULL || shards == NULL || i < n) {
+		pthread_rwlock_unlock(&places_lock);
+		while (conns != NULL && i-- > 0)
+			free(conns[i].path);
+		free(conns);
+		free(shards);
+		return -1;
+	}
+	w->places_gen = atomic_load(&places_gen);
+	w->cell.number = places->cell;
+	pthread_rwlock_unlock(&places_lock);
+	worker_cell_free(w);
+	w->conns = conns;
+	w->shards = shards;
+	w->cell.shard = shards;
+	w->cell.n = n;
 	return 0;
 }
 
@@ -287,7 +390,6 @@ worker_main(void *arg)
 {
 	struct worker *w = arg;
 	FCGX_Request r;
-	size_t i;
 
 	if (FCGX_InitRequest(&r, w->listen_fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_warnx("FCGX_InitRequest failed");
@@ -300,6 +402,9 @@ worker_main(void *arg)
 			continue;
 		}
 		atomic_store(&w->busy, 1);
+		if (w->places_gen != atomic_load(&places_gen) &&
+		    worker_cell(w) == -1)
+			log_warnx("out of memory: a worker keeps its old shards");
 		serve(w, &r);
 		/*
 		 * Detached, the connection is simply closed: otherwise
@@ -313,8 +418,7 @@ worker_main(void *arg)
 		atomic_store(&w->busy, 0);
 	}
 	FCGX_Free(&r, 0);
-	for (i = 0; i < w->cell.n; i++)
-		ctlclient_close(&w->conns[i].ctl);
+	worker_cell_free(w);
 	return NULL;
 }
 
@@ -342,6 +446,8 @@ server_start(int listen_fd, const struct api_settings *set,
 	listen_sock = listen_fd;
 	own_socket = set->socket != NULL;
 	peers = other_cells;
+	if (server_set_places(set) == -1)
+		return -1;
 	nworkers = (int)set->threads;
 	if ((workers = calloc((size_t)nworkers, sizeof(*workers))) == NULL)
 		return -1;
@@ -406,10 +512,12 @@ server_stop(void)
 		if (workers[i].started)
 			end_worker(&workers[i]);
 		free(workers[i].body);
-		free(workers[i].conns);
-		free(workers[i].shards);
+		if (!workers[i].started)
+			worker_cell_free(&workers[i]);
 	}
 	free(workers);
 	workers = NULL;
 	nworkers = 0;
+	places_free(places);
+	places = NULL;
 }
