@@ -420,7 +420,7 @@ main(int argc, char **argv)
 		{ "shard", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *path = DEFAULT_SOCKET, *conf = DEFAULT_API_CONFIG, *errstr;
+	const char *path = NULL, *conf = NULL, *errstr;
 	char shard_path[4096];
 	long shard = -1;
 	char *end;
@@ -464,9 +464,19 @@ main(int argc, char **argv)
 	if (argc < 1)
 		usage(DAEMON_EXIT_USAGE);
 	cmd = find_command(argc, argv, &used);
+	if (shard >= 0 && path != NULL) {
+		fprintf(stderr, "maskstreamctl: -s or --shard, not both\n");
+		exit(DAEMON_EXIT_USAGE);
+	}
+	if (shard < 0 && conf != NULL) {
+		fprintf(stderr, "maskstreamctl: -f is for --shard\n");
+		exit(DAEMON_EXIT_USAGE);
+	}
 	if (shard >= 0)
-		path = shard_socket(conf, shard, shard_path,
-		    sizeof(shard_path));
+		path = shard_socket(conf != NULL ? conf : DEFAULT_API_CONFIG,
+		    shard, shard_path, sizeof(shard_path));
+	else if (path == NULL)
+		path = DEFAULT_SOCKET;
 	if (ctlclient_open(&c, path, MAX_LINE, timeout_s * 1000,
 	    &errstr) == -1) {
 		fprintf(stderr, "maskstreamctl: \"%s\": %s: %s\n", path,

@@ -18,8 +18,6 @@
 #include "jsontext.h"
 
 #define JOBS_PATH	"/api/jobs"
-/* json-c counts the top level too: 16 levels of nesting. */
-#define JSON_DEPTH	17
 
 struct status_text {
 	int		 status;
@@ -193,7 +191,7 @@ parse_body(const struct api_request *req, struct api_response *res)
 	struct json_object *obj;
 	enum jsontext_error err;
 
-	obj = jsontext_parse(req->body, req->length, JSON_DEPTH, &err);
+	obj = jsontext_parse(req->body, req->length, API_JSON_DEPTH, &err);
 	if (obj == NULL && err == JSONTEXT_NOMEM)
 		api_error(res, 500, "internal", "out of memory");
 	else if (obj == NULL)
@@ -272,25 +270,44 @@ create_job(const struct api_request *req, const struct api_backend *be,
 	json_object_put(reply);
 }
 
+/*
+ * The value of the next "name=" parameter of a query from *p on (it ends
+ * at the next '&' or NUL), or NULL when there is none; *p moves past it.
+ */
+static const char *
+query_next(const char **p, const char *name)
+{
+	size_t len = strlen(name);
+	const char *q = *p, *v;
+
+	while (q != NULL && *q != '\0') {
+		v = q;
+		q += strcspn(q, "&");
+		q += *q == '&';
+		if (strncmp(v, name, len) == 0 && v[len] == '=') {
+			*p = q;
+			return v + len + 1;
+		}
+	}
+	*p = q;
+	return NULL;
+}
+
 static int
 parse_limit(const char *query, int64_t *limit)
 {
-	const char *p;
+	const char *p = query, *v;
 	char *end;
-	long v;
+	long n;
 
 	*limit = 100;
-	for (p = query; p != NULL && *p != '\0'; p += strcspn(p, "&"),
-	    p += *p == '&') {
-		if (strncmp(p, "limit=", 6) != 0)
-			continue;
-		if (p[6] < '0' || p[6] > '9')
+	while ((v = query_next(&p, "limit")) != NULL) {
+		if (*v < '0' || *v > '9')
 			return -1;
-		v = strtol(p + 6, &end, 10);
-		if ( (*end != '\0' && *end != '&') || v < 1 ||
-		    v > 1000)
+		n = strtol(v, &end, 10);
+		if ((*end != '\0' && *end != '&') || n < 1 || n > 1000)
 			return -1;
-		*limit = v;
+		*limit = n;
 	}
 	return 0;
 }
@@ -302,18 +319,15 @@ parse_limit(const char *query, int64_t *limit)
 static int
 parse_scope(const char *query)
 {
-	const char *p;
+	const char *p = query, *v;
 	int cell = 0;
+	size_t len;
 
-	for (p = query; p != NULL && *p != '\0'; p += strcspn(p, "&"),
-	    p += *p == '&') {
-		if (strncmp(p, "scope=", 6) != 0)
-			continue;
-		if (strncmp(p + 6, "cell", 4) == 0 &&
-		    (p[10] == '\0' || p[10] == '&'))
+	while ((v = query_next(&p, "scope")) != NULL) {
+		len = strcspn(v, "&");
+		if (len == 4 && strncmp(v, "cell", 4) == 0)
 			cell = 1;
-		else if (strncmp(p + 6, "all", 3) == 0 &&
-		    (p[9] == '\0' || p[9] == '&'))
+		else if (len == 3 && strncmp(v, "all", 3) == 0)
 			cell = 0;
 		else
 			return -1;

@@ -20,6 +20,8 @@
 #include "id.h"
 
 #define API_BODY_MAX_DEFAULT	(64 * 1024)
+/* The deepest JSON read (json-c counts the top level too: 16 levels). */
+#define API_JSON_DEPTH		17
 #define API_RETRY_AFTER		"5"
 
 /* What the handler needs of an HTTP request; the strings may be NULL. */
@@ -210,10 +212,10 @@ void	metrics_route(const struct api_request *req,
 	    struct api_response *res);
 
 /* peerlist.c */
-/* Appends to into the jobs of a cell's answer to GET /api/jobs; 0, or
- * -1 with why when the answer is not a list of jobs. */
-int	peerlist_read(const char *body, size_t len, struct json_object *into,
-	    const char **why);
+/* Appends to into the jobs of cell's answer to GET /api/jobs; 0, or
+ * -1 with why when the answer is not a list of that cell's jobs. */
+int	peerlist_read(const char *body, size_t len, unsigned cell,
+	    struct json_object *into, const char **why);
 /* Sorts jobs newest first (created_us) and cuts it to limit. */
 void	peerlist_merge(struct json_object *jobs, int64_t limit);
 

@@ -117,7 +117,7 @@ shards_differ(const struct api_settings *a, const struct api_settings *b)
 {
 	size_t i;
 
-	if (a->nshards != b->nshards || a->cell != b->cell)
+	if (a->nshards != b->nshards)
 		return 1;
 	for (i = 0; i < a->nshards; i++)
 		if (a->shard_conf[i].number != b->shard_conf[i].number ||
@@ -154,7 +154,7 @@ swap_string(char **a, char **b)
 }
 
 /*
- * New shards, draining or cell: the workers take them before their next
+ * New shards or draining: the workers take them before their next
  * request, and settings keeps them (next, to be freed, the old ones).
  * A job is never sent elsewhere: its id names its shard.
  */
@@ -177,7 +177,6 @@ apply_places(struct api_settings *next)
 	settings.nshards = next->nshards;
 	next->shard_conf = conf;
 	next->nshards = n;
-	settings.cell = next->cell;
 	log_info("reload: %zu shards of cell %lld", settings.nshards,
 	    settings.cell);
 }
@@ -200,8 +199,9 @@ reload(void)
 		load_keys(&next, 0);
 	else if (next.keys_file != NULL || settings.keys_file != NULL)
 		log_warnx("reload: keys_file changed; restart to apply");
-	if (cells_differ(&next, &settings))
-		log_warnx("reload: cells changed; restart to apply");
+	if (cells_differ(&next, &settings) || next.cell != settings.cell)
+		log_warnx("reload: cells or cell changed; restart to apply");
+	next.cell = settings.cell;
 	if (shards_differ(&next, &settings))
 		apply_places(&next);
 	api_settings_free(&next);

@@ -13,35 +13,39 @@
 #include "id.h"
 #include "jsontext.h"
 
-/* As deep as a request body may be: json-c counts the top level too. */
-#define PEERLIST_DEPTH	17
-
-/* One job of a list: an object with a valid id and a created_us. */
+/*
+ * One job of cell's list: an object with a valid id that names that
+ * cell, and a created_us; never a token.
+ */
 static int
-job_ok(struct json_object *job)
+job_ok(struct json_object *job, unsigned cell)
 {
 	struct json_object *v;
+	unsigned job_cell, job_shard;
 	const char *id;
 
 	if (!json_object_is_type(job, json_type_object) ||
 	    !json_object_object_get_ex(job, "id", &v) ||
 	    !json_object_is_type(v, json_type_string) ||
 	    (id = json_object_get_string(v)) == NULL ||
-	    !id_job_valid(id, strlen(id)))
+	    !id_job_valid(id, strlen(id)) ||
+	    json_object_object_get_ex(job, "token", NULL))
 		return 0;
-	return json_object_object_get_ex(job, "created_us", &v) &&
+	id_job_place(id, &job_cell, &job_shard);
+	return job_cell == cell &&
+	    json_object_object_get_ex(job, "created_us", &v) &&
 	    json_object_is_type(v, json_type_int);
 }
 
 int
-peerlist_read(const char *body, size_t len, struct json_object *into,
-    const char **why)
+peerlist_read(const char *body, size_t len, unsigned cell,
+    struct json_object *into, const char **why)
 {
 	struct json_object *doc, *jobs;
 	enum jsontext_error err;
 	size_t i, n;
 
-	if ((doc = jsontext_parse(body, len, PEERLIST_DEPTH, &err)) == NULL) {
+	if ((doc = jsontext_parse(body, len, API_JSON_DEPTH, &err)) == NULL) {
 		*why = "not JSON";
 		return -1;
 	}
@@ -59,8 +63,9 @@ peerlist_read(const char *body, size_t len, struct json_object *into,
 		return -1;
 	}
 	for (i = 0; i < n; i++)
-		if (!job_ok(json_object_array_get_idx(jobs, i))) {
-			*why = "a job without a valid id or created_us";
+		if (!job_ok(json_object_array_get_idx(jobs, i), cell)) {
+			*why = "a job of another cell, or without an id or "
+			    "created_us, or with a token";
 			json_object_put(doc);
 			return -1;
 		}

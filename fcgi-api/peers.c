@@ -4,7 +4,9 @@
  * <its address>/api/jobs?scope=cell&limit=N over its own public REST
  * API (libcurl), all at once, within timeout_ms; what comes back is
  * read by peerlist.c.  A cell that does not answer in time, or answers
- * anything but a list, is left out and logged.
+ * anything but a list of its jobs, is left out, and not asked again for
+ * PEERS_BACKOFF_US, so that a cell that is down does not hold every
+ * worker for timeout_ms; the change is logged, not every list.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,13 +17,14 @@
 
 #include "api.h"
 #include "log.h"
+#include "now.h"
 #include "peers.h"
 
 /* A list of at most 1,000 jobs is well under this. */
 #define PEER_BODY_MAX	(4u << 20)
 
 struct peer_answer {
-	const struct api_numbered *cell;
+	struct peer	*cell;
 	CURL		*easy;
 	struct curl_slist *headers;
 	char		*body;
@@ -36,8 +39,10 @@ peers_init(struct peers *p, const struct api_settings *set)
 
 	memset(p, 0, sizeof(*p));
 	for (i = 0; i < set->ncells; i++)
-		if (set->cell_conf[i].number != (unsigned)set->cell)
-			p->cell[p->n++] = set->cell_conf[i];
+		if (set->cell_conf[i].number != (unsigned)set->cell) {
+			p->cell[p->n].conf = set->cell_conf[i];
+			atomic_init(&p->cell[p->n++].down_until, 0);
+		}
 	p->timeout_ms = set->timeout_ms;
 	if (p->n == 0)
 		return 0;
@@ -85,7 +90,7 @@ ask(CURLM *multi, struct peer_answer *a, const char *authorization,
 	char url[2048], header[1024];
 
 	if ((size_t)snprintf(url, sizeof(url), "%s/api/jobs?scope=cell&limit=%lld",
-	    a->cell->value, (long long)limit) >= sizeof(url) ||
+	    a->cell->conf.value, (long long)limit) >= sizeof(url) ||
 	    (a->easy = curl_easy_init()) == NULL)
 		return -1;
 	if (authorization != NULL && (size_t)snprintf(header, sizeof(header),
@@ -103,10 +108,14 @@ ask(CURLM *multi, struct peer_answer *a, const char *authorization,
 	return curl_multi_add_handle(multi, a->easy) == CURLM_OK ? 0 : -1;
 }
 
-/* A finished request: its jobs into into, or a warning. */
+/*
+ * A finished request: its jobs into into; else the cell is left alone
+ * for a while.  Said when it stops answering and when it is back.
+ */
 static void
 take(struct peer_answer *a, CURLcode done, struct json_object *into)
 {
+	struct peer *c = a->cell;
 	const char *why = NULL;
 	long status = 0;
 
@@ -116,10 +125,19 @@ take(struct peer_answer *a, CURLcode done, struct json_object *into)
 		    curl_easy_strerror(done);
 	else if (status != 200)
 		why = "not 200";
-	else if (peerlist_read(a->body, a->len, into, &why) == 0)
+	else if (peerlist_read(a->body, a->len, c->conf.number, into,
+	    &why) == 0) {
+		if (atomic_exchange(&c->down_until, 0) != 0)
+			log_info("list: cell %u at %s answers again",
+			    c->conf.number, c->conf.value);
 		return;
-	log_warnx("list: cell %u at %s: %s (status %ld); its jobs are left "
-	    "out", a->cell->number, a->cell->value, why, status);
+	}
+	if (atomic_exchange(&c->down_until, now_mono_us() +
+	    PEERS_BACKOFF_US) == 0)
+		log_warnx("list: cell %u at %s: %s (status %ld); its jobs are "
+		    "left out of lists, and it is asked again every %lld s",
+		    c->conf.number, c->conf.value, why, status,
+		    PEERS_BACKOFF_US / 1000000);
 }
 
 void
@@ -130,16 +148,21 @@ peers_list(void *arg, const char *authorization, int64_t limit,
 	struct peer_answer a[API_SHARDS_MAX];
 	CURLM *multi;
 	CURLMsg *msg;
+	int64_t now;
 	size_t i;
 	int running = 0, left;
 
 	if ((multi = curl_multi_init()) == NULL)
 		return;
 	memset(a, 0, sizeof(a));
+	now = now_mono_us();
 	for (i = 0; i < p->n; i++) {
 		a[i].cell = &p->cell[i];
+		if (atomic_load(&p->cell[i].down_until) > now)
+			continue;
 		if (ask(multi, &a[i], authorization, limit, p->timeout_ms) == -1)
-			log_warnx("list: cannot ask cell %u", p->cell[i].number);
+			log_warnx("list: cannot ask cell %u",
+			    p->cell[i].conf.number);
 	}
 	do {
 		if (curl_multi_perform(multi, &running) != CURLM_OK)

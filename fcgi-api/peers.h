@@ -5,11 +5,22 @@
 #ifndef MASKSTREAM_PEERS_H
 #define MASKSTREAM_PEERS_H
 
+#include <stdatomic.h>
+
 #include "api.h"
+
+/* How long a cell that failed to answer is left out of lists. */
+#define PEERS_BACKOFF_US	(10 * 1000000LL)
+
+struct peer {
+	struct api_numbered	conf;	/* its number and address */
+	/* now_mono_us() before which it is not asked; 0: it answers. */
+	_Atomic int_least64_t	down_until;
+};
 
 struct peers {
 	struct api_peers	api;	/* what api.c calls */
-	struct api_numbered	cell[API_SHARDS_MAX];	/* not this one */
+	struct peer		cell[API_SHARDS_MAX];	/* not this one */
 	size_t			n;
 	long			timeout_ms;
 	int			curl_ready;

@@ -92,11 +92,19 @@ path_ok(const char *v)
 	return v[0] == '/';
 }
 
-/* A cell's address: an http or https URL. */
+/* A cell's address: http:// or https://, a host, no path. */
 static int
 url_ok(const char *v)
 {
-	return strncmp(v, "http://", 7) == 0 || strncmp(v, "https://", 8) == 0;
+	const char *host;
+
+	if (strncmp(v, "http://", 7) == 0)
+		host = v + 7;
+	else if (strncmp(v, "https://", 8) == 0)
+		host = v + 8;
+	else
+		return 0;
+	return *host != '\0' && *host != '/' && strchr(host, '/') == NULL;
 }
 
 /*
@@ -110,13 +118,16 @@ parse_numbered(char *spec, const char *key, const char *form,
 {
 	char *p = spec, *eq;
 	size_t len, i;
-	int number;
+	int number, last;
 
 	*n = 0;
 	while (p != NULL && *p != '\0') {
 		p += strspn(p, " \t");
 		if ((len = strcspn(p, " \t")) == 0)
 			break;
+		/* The entry, cut out of the string in place. */
+		last = p[len] == '\0';
+		p[len] = '\0';
 		if ((eq = memchr(p, '=', len)) == NULL ||
 		    (number = shard_number(p, (size_t)(eq - p))) == -1 ||
 		    eq + 1 == p + len || !value_ok(eq + 1)) {
@@ -137,9 +148,7 @@ parse_numbered(char *spec, const char *key, const char *form,
 		}
 		out[*n].number = (unsigned)number;
 		out[(*n)++].value = eq + 1;
-		p += len;
-		if (*p != '\0')
-			*p++ = '\0';
+		p += len + !last;
 	}
 	return 0;
 }
@@ -224,7 +233,7 @@ api_settings_places(struct api_settings *set, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	return parse_numbered(set->cells, "cells", "N=http://address:port",
+	return parse_numbered(set->cells, "cells", "N=http://host:port (no path)",
 	    url_ok, set->cell_conf, &set->ncells, err, errlen);
 }
 

@@ -57,7 +57,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_object_object_add(local, "created_us", json_object_new_int64(5));
 	json_object_array_add(jobs, local);
 	before = json_object_array_length(jobs);
-	if (peerlist_read((const char *)data + 1, size - 1, jobs, &why) == -1 &&
+	if (peerlist_read((const char *)data + 1, size - 1, 1, jobs, &why) == -1 &&
 	    (why == NULL || json_object_array_length(jobs) != before))
 		abort();
 	peerlist_merge(jobs, limit);

@@ -815,7 +815,7 @@ fake_peers_list(void *arg, const char *authorization, int64_t limit,
 	p->limit = limit;
 	snprintf(p->auth, sizeof(p->auth), "%s",
 	    authorization != NULL ? authorization : "");
-	CU_ASSERT_EQUAL(peerlist_read(answer, strlen(answer), into, &why), 0);
+	CU_ASSERT_EQUAL(peerlist_read(answer, strlen(answer), 1, into, &why), 0);
 }
 
 /* GET /api/jobs with cells: this cell's and the others', newest first. */
@@ -866,6 +866,40 @@ test_list_cells(void)
 	CU_ASSERT_EQUAL(fp.calls, 1);
 	json_object_put(res.body);
 	json_object_put(f.last);
+}
+
+/* Another cell's answers that peerlist_read() refuses, whole. */
+static void
+test_peerlist_refused(void)
+{
+	static const char *const bad[] = {
+		"not json",
+		"[]",
+		"{\"jobs\":{}}",
+		"{\"jobs\":[1]}",
+		"{\"jobs\":[{\"id\":\"0100aaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}]}",
+		"{\"jobs\":[{\"id\":\"0100aa\",\"created_us\":1}]}",
+		/* a job of cell 2 in cell 1's answer */
+		"{\"jobs\":[{\"id\":\"0100aaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
+		    "\"created_us\":1},{\"id\":\"0200aaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
+		    "\"created_us\":2}]}",
+		"{\"jobs\":[{\"id\":\"0100aaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
+		    "\"created_us\":1,\"token\":\"t\"}]}",
+		"{\"jobs\":[{\"id\":\"0100aaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
+		    "\"created_us\":\"1\"}]}",
+	};
+	struct json_object *into = json_object_new_array();
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < NCASES(bad); i++) {
+		why = NULL;
+		CU_ASSERT_EQUAL(peerlist_read(bad[i], strlen(bad[i]), 1, into,
+		    &why), -1);
+		CU_ASSERT_PTR_NOT_NULL(why);
+		CU_ASSERT_EQUAL(json_object_array_length(into), 0);
+	}
+	json_object_put(into);
 }
 
 static void
@@ -1045,6 +1079,7 @@ static CU_TestInfo cases[] = {
 	{ "the credential forwarded", test_credential_forwarded },
 	{ "list: limit", test_list_limit },
 	{ "list: across cells", test_list_cells },
+	{ "list: another cell's answers refused", test_peerlist_refused },
 	{ "health", test_health },
 	{ "status texts", test_status_text },
 	{ "keys_load", test_keys_load },

@@ -367,6 +367,11 @@ test_settings_cells(void)
 	api_settings_free(&set);
 	CU_ASSERT_EQUAL(cells_of("http://a", &set, err, sizeof(err)), -1);
 	api_settings_free(&set);
+	CU_ASSERT_EQUAL(cells_of("1=http://", &set, err, sizeof(err)), -1);
+	api_settings_free(&set);
+	CU_ASSERT_EQUAL(cells_of("1=http://a:8080/", &set, err, sizeof(err)),
+	    -1);
+	api_settings_free(&set);
 }
 
 static CU_TestInfo cases[] = {
