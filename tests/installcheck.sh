@@ -136,6 +136,33 @@ check_sysusers() {
 	fi
 }
 
+# nginx -t, without a warning, of a scratch nginx.conf in directory $1
+# (with log/ in it) whose http block includes the files $3...; $2 says
+# what they are.
+nginx_check() {
+	d=$1
+	what=$2
+	shift 2
+	{
+		echo "pid $d/nginx.pid;"
+		echo "error_log $d/log/error.log;"
+		echo "events {"
+		echo "}"
+		echo "http {"
+		for f in "$@"; do
+			echo "	include $f;"
+		done
+		echo "}"
+	} >"$d/nginx.conf"
+	run "$NGINX_PROG" -t -p "$d/" -e "$d/log/error.log" -c "$d/nginx.conf"
+	if [ "$rc" -eq 0 ] && grep -q 'test is successful' "$tmp/out" &&
+	    ! grep -q '\[\(warn\|emerg\|alert\|crit\)\]' "$tmp/out"; then
+		ok "nginx -t accepts $what"
+	else
+		fail "nginx -t of $what: status $rc: $(cat "$tmp/out")"
+	fi
+}
+
 check_nginx() {
 	[ -n "$nginxconfdir" ] || return 0
 	conf=$root$nginxconfdir
@@ -153,24 +180,8 @@ check_nginx() {
 	    "$conf/sites-available/maskstream" >"$tmp/nginx/maskstream"
 	grep -q "$tmp/nginx/log/maskstream-access.log" "$tmp/nginx/maskstream" ||
 	    fail "the site does not log to /var/log/nginx/maskstream-access.log"
-	cat >"$tmp/nginx/nginx.conf" <<-END
-	pid $tmp/nginx/nginx.pid;
-	error_log $tmp/nginx/log/error.log;
-	events {
-	}
-	http {
-		include $conf/conf.d/maskstream-http.conf;
-		include $tmp/nginx/maskstream;
-	}
-	END
-	run "$NGINX_PROG" -t -p "$tmp/nginx/" -e "$tmp/nginx/log/error.log" \
-	    -c "$tmp/nginx/nginx.conf"
-	if [ "$rc" -eq 0 ] && grep -q 'test is successful' "$tmp/out" &&
-	    ! grep -q '\[\(warn\|emerg\|alert\|crit\)\]' "$tmp/out"; then
-		ok "nginx -t accepts the installed nginx files"
-	else
-		fail "nginx -t: status $rc: $(cat "$tmp/out")"
-	fi
+	nginx_check "$tmp/nginx" "the installed nginx files" \
+	    "$conf/conf.d/maskstream-http.conf" "$tmp/nginx/maskstream"
 }
 
 # The front's site (several cells) alone, as on a front host.
@@ -180,23 +191,7 @@ check_nginx_front() {
 	[ -f "$f" ] || { fail "$nginxconfdir/sites-available/maskstream-front is missing"; return; }
 	mkdir -p "$tmp/front/log"
 	sed -e "s|/var/log/nginx/|$tmp/front/log/|" "$f" >"$tmp/front/site"
-	cat >"$tmp/front/nginx.conf" <<-END
-	pid $tmp/front/nginx.pid;
-	error_log $tmp/front/log/error.log;
-	events {
-	}
-	http {
-		include $tmp/front/site;
-	}
-	END
-	run "$NGINX_PROG" -t -p "$tmp/front/" -e "$tmp/front/log/error.log" \
-	    -c "$tmp/front/nginx.conf"
-	if [ "$rc" -eq 0 ] && grep -q 'test is successful' "$tmp/out" &&
-	    ! grep -q '\[\(warn\|emerg\|alert\|crit\)\]' "$tmp/out"; then
-		ok "nginx -t accepts the front's site"
-	else
-		fail "nginx -t of the front's site: status $rc: $(cat "$tmp/out")"
-	fi
+	nginx_check "$tmp/front" "the front's site" "$tmp/front/site"
 }
 
 check_versions
