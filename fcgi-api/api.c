@@ -340,7 +340,7 @@ static void
 list_jobs(const struct api_request *req, const struct api_backend *be,
     struct api_response *res)
 {
-	struct json_object *r, *reply, *jobs, *all, *body;
+	struct json_object *r, *reply, *jobs, *all, *missing, *body;
 	int64_t limit;
 	int cell_only;
 	size_t i;
@@ -369,12 +369,19 @@ list_jobs(const struct api_request *req, const struct api_backend *be,
 		json_object_array_add(all, json_object_get(
 		    json_object_array_get_idx(jobs, i)));
 	json_object_put(reply);
+	missing = json_object_new_array();
 	if (be->peers != NULL && !cell_only) {
-		be->peers->list(be->peers->arg, req->authorization, limit, all);
+		be->peers->list(be->peers->arg, req->authorization, limit, all,
+		    missing);
 		peerlist_merge(all, limit);
 	}
 	body = json_object_new_object();
 	json_object_object_add(body, "jobs", all);
+	/* Only when the list is not whole: the cells it lacks. */
+	if (json_object_array_length(missing) > 0)
+		json_object_object_add(body, "missing_cells", missing);
+	else
+		json_object_put(missing);
 	api_ok(res, 200, body);
 }
 

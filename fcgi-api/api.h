@@ -82,11 +82,12 @@ struct api_backend {
  * The other cells of a deployment, for GET /api/jobs across them
  * (docs/sharding.md): list() appends to the array into the jobs of
  * every other cell that answers, at most limit of each, asking with the
- * caller's Authorization (NULL: none).  peers.c asks them over HTTP.
+ * caller's Authorization (NULL: none), and to the array missing the
+ * number of each cell left out.  peers.c asks them over HTTP.
  */
 struct api_peers {
 	void	(*list)(void *arg, const char *authorization, int64_t limit,
-		    struct json_object *into);
+		    struct json_object *into, struct json_object *missing);
 	void	*arg;
 };
 

@@ -30,6 +30,7 @@ struct peer_answer {
 	char		*body;
 	size_t		 len;
 	int		 too_long;
+	int		 done;		/* taken, or left out */
 };
 
 int
@@ -109,16 +110,19 @@ ask(CURLM *multi, struct peer_answer *a, const char *authorization,
 }
 
 /*
- * A finished request: its jobs into into; else the cell is left alone
- * for a while.  Said when it stops answering and when it is back.
+ * A finished request: its jobs into into; else the cell is missing, and
+ * left alone for a while.  Said when it stops answering and when it is
+ * back.
  */
 static void
-take(struct peer_answer *a, CURLcode done, struct json_object *into)
+take(struct peer_answer *a, CURLcode done, struct json_object *into,
+    struct json_object *missing)
 {
 	struct peer *c = a->cell;
 	const char *why = NULL;
 	long status = 0;
 
+	a->done = 1;
 	curl_easy_getinfo(a->easy, CURLINFO_RESPONSE_CODE, &status);
 	if (done != CURLE_OK)
 		why = a->too_long ? "an answer too long" :
@@ -132,6 +136,8 @@ take(struct peer_answer *a, CURLcode done, struct json_object *into)
 			    c->conf.number, c->conf.value);
 		return;
 	}
+	json_object_array_add(missing, json_object_new_int(
+	    (int)c->conf.number));
 	if (atomic_exchange(&c->down_until, now_mono_us() +
 	    PEERS_BACKOFF_US) == 0)
 		log_warnx("list: cell %u at %s: %s (status %ld); its jobs are "
@@ -140,9 +146,18 @@ take(struct peer_answer *a, CURLcode done, struct json_object *into)
 		    PEERS_BACKOFF_US / 1000000);
 }
 
+/* A cell not asked this time: missing from the list. */
+static void
+left_out(struct peer_answer *a, struct json_object *missing)
+{
+	a->done = 1;
+	json_object_array_add(missing, json_object_new_int(
+	    (int)a->cell->conf.number));
+}
+
 void
 peers_list(void *arg, const char *authorization, int64_t limit,
-    struct json_object *into)
+    struct json_object *into, struct json_object *missing)
 {
 	struct peers *p = arg;
 	struct peer_answer a[API_SHARDS_MAX];
@@ -152,17 +167,25 @@ peers_list(void *arg, const char *authorization, int64_t limit,
 	size_t i;
 	int running = 0, left;
 
-	if ((multi = curl_multi_init()) == NULL)
-		return;
 	memset(a, 0, sizeof(a));
+	if ((multi = curl_multi_init()) == NULL) {
+		for (i = 0; i < p->n; i++) {
+			a[i].cell = &p->cell[i];
+			left_out(&a[i], missing);
+		}
+		return;
+	}
 	now = now_mono_us();
 	for (i = 0; i < p->n; i++) {
 		a[i].cell = &p->cell[i];
 		if (atomic_load(&p->cell[i].down_until) > now)
-			continue;
-		if (ask(multi, &a[i], authorization, limit, p->timeout_ms) == -1)
+			left_out(&a[i], missing);
+		else if (ask(multi, &a[i], authorization, limit,
+		    p->timeout_ms) == -1) {
 			log_warnx("list: cannot ask cell %u",
 			    p->cell[i].conf.number);
+			left_out(&a[i], missing);
+		}
 	}
 	do {
 		if (curl_multi_perform(multi, &running) != CURLM_OK)
@@ -174,8 +197,10 @@ peers_list(void *arg, const char *authorization, int64_t limit,
 	while ((msg = curl_multi_info_read(multi, &left)) != NULL)
 		for (i = 0; i < p->n; i++)
 			if (msg->msg == CURLMSG_DONE && a[i].easy == msg->easy_handle)
-				take(&a[i], msg->data.result, into);
+				take(&a[i], msg->data.result, into, missing);
 	for (i = 0; i < p->n; i++) {
+		if (!a[i].done)
+			left_out(&a[i], missing);
 		if (a[i].easy != NULL) {
 			curl_multi_remove_handle(multi, a[i].easy);
 			curl_easy_cleanup(a[i].easy);

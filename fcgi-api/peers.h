@@ -31,6 +31,6 @@ int	peers_init(struct peers *p, const struct api_settings *set);
 void	peers_free(struct peers *p);
 /* struct api_peers' list(), arg a struct peers. */
 void	peers_list(void *arg, const char *authorization, int64_t limit,
-	    struct json_object *into);
+	    struct json_object *into, struct json_object *missing);
 
 #endif

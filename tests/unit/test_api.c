@@ -799,11 +799,12 @@ struct fake_peers {
 	int		 calls;
 	int64_t		 limit;
 	char		 auth[64];
+	int		 missing;	/* a cell left out, or -1 */
 };
 
 static void
 fake_peers_list(void *arg, const char *authorization, int64_t limit,
-    struct json_object *into)
+    struct json_object *into, struct json_object *missing)
 {
 	static const char *const answer = "{\"jobs\":["
 	    "{\"id\":\"0100aaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"created_us\":30},"
@@ -816,13 +817,15 @@ fake_peers_list(void *arg, const char *authorization, int64_t limit,
 	snprintf(p->auth, sizeof(p->auth), "%s",
 	    authorization != NULL ? authorization : "");
 	CU_ASSERT_EQUAL(peerlist_read(answer, strlen(answer), 1, into, &why), 0);
+	if (p->missing >= 0)
+		json_object_array_add(missing, json_object_new_int(p->missing));
 }
 
 /* GET /api/jobs with cells: this cell's and the others', newest first. */
 static void
 test_list_cells(void)
 {
-	struct fake_peers fp = { 0, 0, "" };
+	struct fake_peers fp = { 0, 0, "", -1 };
 	struct api_peers peers = { fake_peers_list, &fp };
 	struct fake f = { "{\"ok\":true,\"jobs\":[{\"id\":\"" ID "\","
 	    "\"created_us\":20}]}", NULL, 0 };
@@ -848,13 +851,25 @@ test_list_cells(void)
 	    "0100aaaaaaaaaaaaaaaaaaaaaaaaaaaa");
 	CU_ASSERT_STRING_EQUAL(field(json_object_array_get_idx(jobs, 1), "id"),
 	    ID);
+	CU_ASSERT_FALSE(json_object_object_get_ex(res.body, "missing_cells",
+	    NULL));
 	json_object_put(res.body);
+
+	/* A cell left out is named. */
+	fp.missing = 2;
+	api_handle(&req, &be, keyset(0), API_BODY_MAX_DEFAULT, &res);
+	CU_ASSERT_EQUAL(res.status, 200);
+	CU_ASSERT_STRING_EQUAL(json_object_to_json_string_ext(
+	    json_object_object_get(res.body, "missing_cells"),
+	    JSON_C_TO_STRING_PLAIN), "[2]");
+	json_object_put(res.body);
+	fp.missing = -1;
 
 	/* scope=cell: what one cell asks another, never passed on. */
 	req.query = "scope=cell&limit=5";
 	api_handle(&req, &be, keyset(0), API_BODY_MAX_DEFAULT, &res);
 	CU_ASSERT_EQUAL(res.status, 200);
-	CU_ASSERT_EQUAL(fp.calls, 1);
+	CU_ASSERT_EQUAL(fp.calls, 2);
 	CU_ASSERT(json_object_object_get_ex(res.body, "jobs", &jobs) &&
 	    json_object_array_length(jobs) == 1);
 	json_object_put(res.body);
@@ -863,7 +878,7 @@ test_list_cells(void)
 	api_handle(&req, &be, keyset(0), API_BODY_MAX_DEFAULT, &res);
 	CU_ASSERT_EQUAL(res.status, 400);
 	CU_ASSERT(str_eq(error_field(res.body, "code"), "invalid_query"));
-	CU_ASSERT_EQUAL(fp.calls, 1);
+	CU_ASSERT_EQUAL(fp.calls, 2);
 	json_object_put(res.body);
 	json_object_put(f.last);
 }
