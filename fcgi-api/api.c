@@ -343,7 +343,6 @@ list_jobs(const struct api_request *req, const struct api_backend *be,
 	struct json_object *r, *reply, *jobs, *all, *missing, *body;
 	int64_t limit;
 	int cell_only;
-	size_t i;
 
 	if (parse_limit(req->query, &limit) == -1) {
 		api_error(res, 400, "invalid_query", "\"limit\" must be an "
@@ -356,18 +355,16 @@ list_jobs(const struct api_request *req, const struct api_backend *be,
 		return;
 	}
 	r = ctlproto_list(limit);
-	if ((jobs = api_call(be, CTLPROTO_LIST, r, &reply, res)) == NULL) {
+	if ((jobs = api_call(be, CTLPROTO_LIST, r, &reply, res)) == NULL ||
+	    !json_object_is_type(jobs, json_type_array)) {
+		if (jobs != NULL)
+			api_error(res, 502, "bad_gateway", "the streamer "
+			    "answered a list that is not an array");
 		json_object_put(reply);
 		return;
 	}
-	if ((all = json_object_new_array()) == NULL) {
-		json_object_put(reply);
-		api_error(res, 500, "internal", "out of memory");
-		return;
-	}
-	for (i = 0; i < json_object_array_length(jobs); i++)
-		json_object_array_add(all, json_object_get(
-		    json_object_array_get_idx(jobs, i)));
+	/* The cell's list, kept past its reply; other cells' join it. */
+	all = json_object_get(jobs);
 	json_object_put(reply);
 	missing = json_object_new_array();
 	if (be->peers != NULL && !cell_only) {

@@ -37,7 +37,6 @@ int
 registry_init(struct registry *reg, const struct settings *set)
 {
 	size_t want = (size_t)(set->max_jobs + set->max_finished);
-	char run[ID_JOB_LEN + 1];
 
 	memset(reg, 0, sizeof(*reg));
 	TAILQ_INIT(&reg->jobs);
@@ -47,11 +46,10 @@ registry_init(struct registry *reg, const struct settings *set)
 		reg->nbuckets *= 2;
 	reg->buckets = calloc(reg->nbuckets, sizeof(*reg->buckets));
 	/* 64 random bits name this run of the streamer. */
-	if (reg->buckets == NULL || id_hex_new(run, 16) == -1) {
+	if (reg->buckets == NULL || id_hex_new(reg->epoch, 16) == -1) {
 		registry_free(reg);
 		return -1;
 	}
-	memcpy(reg->epoch, run, 17);
 	reg->cell = (unsigned)set->cell;
 	reg->shard = (unsigned)set->shard;
 	registry_configure(reg, set);
